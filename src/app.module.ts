@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ContactsModule } from './contacts/contacts.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { OrgsModule } from './orgs/orgs.module';
+import { RedisModule } from './redis/redis.module';
+import { TemplatesModule } from './templates/templates.module';
+
+@Module({})
+export class AppModule {
+  /** Composes the application; the environment is read when this is called, not on import. */
+  static register(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        TemplatesModule,
+        HealthModule,
+        OrgsModule,
+        ContactsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './001-initial';
+
+/** Migrations in the order they apply; names sort in that order too. */
+const migrations: Record<string, Migration> = {
+  '001-initial': initialMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
