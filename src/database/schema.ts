@@ -50,7 +50,45 @@ export interface CampaignTable {
   completed_at: string | null;
   created_at: string;
   updated_at: string;
-  version: Generated<number>;
+  /** Bumped whenever sending (re)starts, so re-enqueued batch jobs get fresh ids. */
+  generation: Generated<number>;
+  fanout_completed_at: string | null;
+}
+
+export interface DeliveryTable {
+  id: string;
+  org_id: string;
+  campaign_id: string | null;
+  message_id: string | null;
+  contact_id: string | null;
+  email: string;
+  batch_no: number;
+  status: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  provider: string | null;
+  provider_message_id: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export interface MessageTable {
+  id: string;
+  org_id: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  contact_id: string | null;
+  to_email: string;
+  to_name: string | null;
+  from_email: string;
+  from_name: string | null;
+  reply_to: string | null;
+  subject: string;
+  html: string;
+  text: string | null;
+  send_at: string | null;
+  created_at: string;
 }
 
 export interface Schema {
@@ -58,4 +96,6 @@ export interface Schema {
   contacts: ContactTable;
   contact_tags: ContactTagTable;
   campaigns: CampaignTable;
+  deliveries: DeliveryTable;
+  messages: MessageTable;
 }

@@ -66,7 +66,8 @@ export const initialMigration: Migration = {
       .addColumn('completed_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
-      .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('fanout_completed_at', 'text')
       .execute();
     await db.schema
       .createIndex('campaigns_org_id_idx')
