@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -26,6 +27,7 @@ export class AppModule {
         HealthModule,
         OrgsModule,
         ContactsModule,
+        AdminModule,
         CampaignsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

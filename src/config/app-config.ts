@@ -16,15 +16,31 @@ export class AppConfig {
   readonly redisUrl: string;
   readonly adminToken: string;
   readonly logLevel: string;
+  readonly logDestination: 'stdout' | 'stderr';
   readonly bodyLimit: string;
+  readonly cacheNamespace: string;
+  readonly cacheTtlMs: number;
+  readonly cacheTimeoutMs: number;
+  readonly queuePrefix: string;
+  readonly workerConcurrency: number;
+  readonly emailMaxAttempts: number;
+  readonly emailRetryBaseMs: number;
+  readonly emailRetryMaxMs: number;
+  readonly recoveryIntervalMs: number;
+  readonly publicBaseUrl: string;
+  readonly appSecret: string;
 
-  constructor(values: Omit<AppConfig, 'servesHttp'>) {
+  constructor(values: Omit<AppConfig, 'servesHttp' | 'runsWorkers'>) {
     Object.assign(this, values);
     Object.freeze(this);
   }
 
   get servesHttp(): boolean {
     return this.role !== 'worker';
+  }
+
+  get runsWorkers(): boolean {
+    return this.role !== 'api';
   }
 
   static fromConfigService(config: ConfigService): AppConfig {
@@ -39,7 +55,19 @@ export class AppConfig {
       redisUrl: get<string>('REDIS_URL'),
       adminToken: get<string>('ADMIN_TOKEN'),
       logLevel: get<string>('LOG_LEVEL'),
+      logDestination: get<'stdout' | 'stderr'>('LOG_DESTINATION'),
       bodyLimit: get<string>('BODY_LIMIT'),
+      cacheNamespace: get<string>('CACHE_NAMESPACE'),
+      cacheTtlMs: get<number>('CACHE_TTL_MS'),
+      cacheTimeoutMs: get<number>('CACHE_TIMEOUT_MS'),
+      queuePrefix: get<string>('QUEUE_PREFIX'),
+      workerConcurrency: get<number>('WORKER_CONCURRENCY'),
+      emailMaxAttempts: get<number>('EMAIL_MAX_ATTEMPTS'),
+      emailRetryBaseMs: get<number>('EMAIL_RETRY_BASE_MS'),
+      emailRetryMaxMs: get<number>('EMAIL_RETRY_MAX_MS'),
+      recoveryIntervalMs: get<number>('RECOVERY_INTERVAL_MS'),
+      publicBaseUrl: get<string>('PUBLIC_BASE_URL').replace(/\/+$/, ''),
+      appSecret: get<string>('APP_SECRET'),
     });
   }
 }

@@ -25,6 +25,30 @@ export const envSchema = Joi.object({
   LOG_LEVEL: Joi.string()
     .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
     .default('info'),
+  LOG_DESTINATION: Joi.string().valid('stdout', 'stderr').default('stdout'),
+  QUEUE_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]+$/)
+    .default('cm'),
+  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  EMAIL_MAX_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
+  EMAIL_RETRY_BASE_MS: Joi.number().integer().min(1).default(2000),
+  EMAIL_RETRY_MAX_MS: Joi.number().integer().min(1).default(600000),
+  RECOVERY_INTERVAL_MS: Joi.number().integer().min(1000).default(60000),
+  PUBLIC_BASE_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('http://localhost:3000'),
+  APP_SECRET: Joi.string()
+    .min(32)
+    .when('NODE_ENV', {
+      is: 'production',
+      then: Joi.required(),
+      otherwise: Joi.optional().default('development-secret-change-me-0123456789'),
+    }),
+  CACHE_NAMESPACE: Joi.string()
+    .pattern(/^[A-Za-z0-9_.-]+$/)
+    .default('cm-cache'),
+  CACHE_TTL_MS: Joi.number().integer().min(1).max(3_600_000).default(30_000),
+  CACHE_TIMEOUT_MS: Joi.number().integer().min(1).max(5_000).default(50),
   BODY_LIMIT: Joi.string()
     .pattern(/^\d+(kb|mb)$/)
     .default('10mb'),

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { pino, DestinationStream } from 'pino';
+import { Options } from 'pino-http';
 import { AppConfig } from '../config/app-config';
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -34,26 +36,32 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: requestId,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          customProps: () => ({ service: 'campaign-mailer' }),
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-            }),
-          },
-          transport:
-            config.nodeEnv === 'development'
-              ? { target: 'pino-pretty', options: { singleLine: true } }
-              : undefined,
-        },
-      }),
+      useFactory: (config: AppConfig) => ({ pinoHttp: [pinoOptions(config), destination(config)] }),
     }),
   ],
 })
 export class LoggingModule {}
+
+function pinoOptions(config: AppConfig): Options {
+  return {
+    level: config.logLevel,
+    genReqId: requestId,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    customProps: () => ({ service: 'campaign-mailer' }),
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+      }),
+    },
+  };
+}
+
+/** JSON lines to the chosen stream; readable single lines in development. */
+function destination(config: AppConfig): DestinationStream {
+  const fd = config.logDestination === 'stderr' ? 2 : 1;
+  if (config.nodeEnv !== 'development') return pino.destination({ dest: fd, sync: fd === 2 });
+
+  return pino.transport({ target: 'pino-pretty', options: { singleLine: true, destination: fd } });
+}

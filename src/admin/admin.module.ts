@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { OrgsModule } from '../orgs/orgs.module';
+import { AdminService } from './admin.service';
+
+/** Operator access for the REPL and the CLI; it adds no HTTP routes. */
+@Module({
+  imports: [OrgsModule],
+  providers: [AdminService],
+  exports: [AdminService],
+})
+export class AdminModule {}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Migrator } from 'kysely';
+import { InvalidInputException } from '../common/errors/api-error';
+import { AppConfig } from '../config/app-config';
+import { migrateToLatest } from '../database/connect';
+import { Database } from '../database/database';
+import { migrationProvider } from '../database/migrations';
+import { Org } from '../orgs/org';
+import { OrgService, OrgWithKey } from '../orgs/org.service';
+
+export interface MigrationReport {
+  /** Applied by this call; empty when the schema was already current. */
+  applied: string[];
+  /** The newest migration the database now has. */
+  current: string | null;
+}
+
+/**
+ * What an operator does by hand: the REPL and the CLI both call this, so the two never drift
+ * apart. It trusts its caller (no org API key), so it is never exposed over HTTP.
+ */
+@Injectable()
+export class AdminService {
+  constructor(
+    private readonly orgs: OrgService,
+    private readonly config: AppConfig,
+    @Inject(Database) private readonly db: Database,
+  ) {}
+
+  /** Applies pending migrations (the service also does so at start unless told not to). */
+  async migrate(): Promise<MigrationReport> {
+    const applied = await migrateToLatest(this.db, this.config.databaseUrl);
+    const migrations = await new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+    }).getMigrations();
+    const executed = migrations.filter((m) => m.executedAt !== undefined);
+
+    return { applied, current: executed.at(-1)?.name ?? null };
+  }
+
+  /** The answer holds the org's API key: the only time it can be read. */
+  async createOrg(name: string): Promise<OrgWithKey> {
+    const trimmed = typeof name === 'string' ? name.trim() : '';
+    if (trimmed.length === 0 || trimmed.length > 200) {
+      throw new InvalidInputException([{ field: 'name', reason: 'must be 1 to 200 characters' }]);
+    }
+
+    return this.orgs.create(trimmed);
+  }
+
+  listOrgs(): Promise<Org[]> {
+    return this.orgs.list();
+  }
+
+  /** Issues a new key; the old one stops working at once. */
+  rotateKey(orgId: string): Promise<OrgWithKey> {
+    return this.orgs.rotateKey(orgId);
+  }
+}
