@@ -30,6 +30,16 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
     summary: "replace an org's API key and print the new one",
     run: (admin, [orgId]) => admin.rotateKey(orgId),
   },
+  'campaign:list': {
+    args: ['orgId'],
+    summary: "list an org's campaigns (first page)",
+    run: (admin, [orgId]) => admin.listCampaigns(orgId),
+  },
+  'campaign:get': {
+    args: ['orgId', 'id'],
+    summary: 'show one campaign with its delivery stats',
+    run: (admin, [orgId, id]) => admin.getCampaign(orgId, id),
+  },
 };
 
 /** The command line was wrong: nothing was run. */

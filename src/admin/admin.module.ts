@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { OrgsModule } from '../orgs/orgs.module';
 import { AdminService } from './admin.service';
 
 /** Operator access for the REPL and the CLI; it adds no HTTP routes. */
 @Module({
-  imports: [OrgsModule],
+  imports: [OrgsModule, CampaignsModule],
   providers: [AdminService],
   exports: [AdminService],
 })

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Migrator } from 'kysely';
+import { Campaign, CampaignWithStats } from '../campaigns/campaign';
+import { CampaignService } from '../campaigns/campaign.service';
 import { InvalidInputException } from '../common/errors/api-error';
+import { DEFAULT_PAGE_SIZE, Page, PageRequest } from '../common/http/pagination';
 import { AppConfig } from '../config/app-config';
 import { migrateToLatest } from '../database/connect';
 import { Database } from '../database/database';
@@ -23,6 +26,7 @@ export interface MigrationReport {
 export class AdminService {
   constructor(
     private readonly orgs: OrgService,
+    private readonly campaigns: CampaignService,
     private readonly config: AppConfig,
     @Inject(Database) private readonly db: Database,
   ) {}
@@ -56,5 +60,21 @@ export class AdminService {
   /** Issues a new key; the old one stops working at once. */
   rotateKey(orgId: string): Promise<OrgWithKey> {
     return this.orgs.rotateKey(orgId);
+  }
+
+  /** An unknown org is an error here, not an empty list, so a mistyped id is noticed. */
+  async listCampaigns(
+    orgId: string,
+    page: PageRequest = { limit: DEFAULT_PAGE_SIZE, afterId: null },
+  ): Promise<Page<Campaign>> {
+    await this.orgs.get(orgId);
+
+    return this.campaigns.list(orgId, page);
+  }
+
+  async getCampaign(orgId: string, id: string): Promise<CampaignWithStats> {
+    await this.orgs.get(orgId);
+
+    return this.campaigns.get(orgId, id);
   }
 }
