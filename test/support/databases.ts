@@ -1,9 +1,11 @@
+import { userInfo } from 'node:os';
 import { Kysely, sql } from 'kysely';
 import { connectDatabase, migrateToLatest } from '../../src/database/connect';
 import { Schema } from '../../src/database/schema';
 
-/** The PostgreSQL server the repository suite runs against, beside SQLite. */
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://127.0.0.1:5432/test';
+/** The PostgreSQL server the repository suite runs against, beside SQLite (as the OS user). */
+const POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? `postgres://${userInfo().username}@127.0.0.1:5432/test`;
 
 export const DATABASE_KINDS = ['sqlite', 'postgres'] as const;
 export type TestDatabaseKind = (typeof DATABASE_KINDS)[number];
