@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { CacheModule } from './cache/cache.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -23,6 +24,7 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        CacheModule,
         TemplatesModule,
         HealthModule,
         OrgsModule,

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentOrg } from '../auth/current-org.decorator';
+import { Cached, InvalidatesCache } from '../cache/cache.decorators';
 import { OrgApiKeyGuard } from '../auth/org-api-key.guard';
 import { Page, pageRequest } from '../common/http/pagination';
 import { Org } from '../orgs/org';
@@ -31,6 +32,7 @@ export class ContactsController {
    * `{ "contacts": [...] }` upserts many and reports rejected rows (200).
    */
   @Post()
+  @InvalidatesCache('contacts')
   async upsert(
     @CurrentOrg() org: Org,
     @Body() body: unknown,
@@ -49,16 +51,19 @@ export class ContactsController {
   }
 
   @Get()
+  @Cached('contacts')
   list(@CurrentOrg() org: Org, @Query() query: ListContactsQuery): Promise<Page<Contact>> {
     return this.contacts.list(org.id, pageRequest(query), query.tag);
   }
 
   @Get(':id')
+  @Cached('contacts')
   get(@CurrentOrg() org: Org, @Param('id') id: string): Promise<Contact> {
     return this.contacts.get(org.id, id);
   }
 
   @Patch(':id')
+  @InvalidatesCache('contacts')
   update(
     @CurrentOrg() org: Org,
     @Param('id') id: string,
@@ -68,6 +73,7 @@ export class ContactsController {
   }
 
   @Delete(':id')
+  @InvalidatesCache('contacts')
   @HttpCode(204)
   delete(@CurrentOrg() org: Org, @Param('id') id: string): Promise<void> {
     return this.contacts.delete(org.id, id);
