@@ -2,6 +2,7 @@ import { ConfigService } from '@nestjs/config';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type AppRole = 'all' | 'api' | 'worker';
+export type EmailProviderName = 'outbox' | 'sendgrid' | 'resend';
 
 /**
  * The validated, typed configuration. Built once at boot from the environment; every other
@@ -29,6 +30,13 @@ export class AppConfig {
   readonly recoveryIntervalMs: number;
   readonly publicBaseUrl: string;
   readonly appSecret: string;
+  readonly emailProvider: EmailProviderName;
+  readonly sendgridApiKey: string | null;
+  readonly sendgridApiBaseUrl: string;
+  readonly resendApiKey: string | null;
+  readonly resendApiBaseUrl: string;
+  readonly outboxDir: string;
+  readonly emailRequestTimeoutMs: number;
 
   constructor(values: Omit<AppConfig, 'servesHttp' | 'runsWorkers'>) {
     Object.assign(this, values);
@@ -68,6 +76,13 @@ export class AppConfig {
       recoveryIntervalMs: get<number>('RECOVERY_INTERVAL_MS'),
       publicBaseUrl: get<string>('PUBLIC_BASE_URL').replace(/\/+$/, ''),
       appSecret: get<string>('APP_SECRET'),
+      emailProvider: get<EmailProviderName>('EMAIL_PROVIDER'),
+      sendgridApiKey: config.get<string>('SENDGRID_API_KEY') ?? null,
+      sendgridApiBaseUrl: get<string>('SENDGRID_API_BASE_URL').replace(/\/+$/, ''),
+      resendApiKey: config.get<string>('RESEND_API_KEY') ?? null,
+      resendApiBaseUrl: get<string>('RESEND_API_BASE_URL').replace(/\/+$/, ''),
+      outboxDir: get<string>('OUTBOX_DIR'),
+      emailRequestTimeoutMs: get<number>('EMAIL_REQUEST_TIMEOUT_MS'),
     });
   }
 }

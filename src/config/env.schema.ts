@@ -52,4 +52,23 @@ export const envSchema = Joi.object({
   BODY_LIMIT: Joi.string()
     .pattern(/^\d+(kb|mb)$/)
     .default('10mb'),
+  EMAIL_PROVIDER: Joi.string().valid('outbox', 'sendgrid', 'resend').default('outbox'),
+  SENDGRID_API_KEY: providerKey('sendgrid'),
+  SENDGRID_API_BASE_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('https://api.sendgrid.com'),
+  RESEND_API_KEY: providerKey('resend'),
+  RESEND_API_BASE_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('https://api.resend.com'),
+  OUTBOX_DIR: Joi.string().default('var/outbox'),
+  EMAIL_REQUEST_TIMEOUT_MS: Joi.number().integer().min(100).max(300_000).default(10_000),
 }).unknown(true);
+
+/** An API key that must be set when EMAIL_PROVIDER names its provider; empty counts as unset. */
+function providerKey(provider: string): Joi.StringSchema {
+  return Joi.string()
+    .empty('')
+    .when('EMAIL_PROVIDER', { is: provider, then: Joi.required() })
+    .messages({ 'any.required': `{{#label}} is required when EMAIL_PROVIDER=${provider}` });
+}
