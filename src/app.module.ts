@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConditionalModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { CacheModule } from './cache/cache.module';
@@ -7,11 +8,15 @@ import { ContactsModule } from './contacts/contacts.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MessagesModule } from './messages/messages.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { RedisModule } from './redis/redis.module';
 import { TemplatesModule } from './templates/templates.module';
+import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
+import { WorkerModule } from './worker/worker.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +36,11 @@ export class AppModule {
         ContactsModule,
         AdminModule,
         CampaignsModule,
+        MessagesModule,
+        UnsubscribeModule,
+        EmailModule,
+        // Only `api` processes leave the queue to others.
+        ConditionalModule.registerWhen(WorkerModule, (env) => env.APP_ROLE !== 'api'),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

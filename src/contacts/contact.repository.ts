@@ -15,6 +15,11 @@ export interface ContactWrite {
   tags?: string[];
 }
 
+export type AudienceMember = Pick<
+  Selectable<ContactTable>,
+  'id' | 'email' | 'unsubscribed_at' | 'suppressed_at'
+>;
+
 export interface UpsertOutcome {
   id: string;
   created: boolean;
@@ -107,6 +112,67 @@ export class ContactRepository {
       .executeTakeFirst();
 
     return row?.id ?? null;
+  }
+
+  /** Marks the address unsubscribed, keeping a contact row for it as the suppression record. */
+  async markUnsubscribed(orgId: string, email: string): Promise<void> {
+    const now = nowIso();
+    const updated = await this.db
+      .updateTable('contacts')
+      .set({ unsubscribed_at: now, updated_at: now })
+      .where('org_id', '=', orgId)
+      .where('email_normalized', '=', normalizeEmail(email))
+      .where('unsubscribed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) return;
+
+    await this.db
+      .insertInto('contacts')
+      .values({
+        id: newId(),
+        org_id: orgId,
+        email,
+        email_normalized: normalizeEmail(email),
+        first_name: null,
+        last_name: null,
+        attributes: '{}',
+        unsubscribed_at: now,
+        suppressed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['org_id', 'email_normalized']).doNothing())
+      .execute();
+  }
+
+  /**
+   * One page of a campaign's audience in id order: every contact of the org, or those with any
+   * of `tags`. Fan-out walks it page by page, so memory stays flat whatever the audience size.
+   */
+  audiencePage(
+    orgId: string,
+    tags: string[] | null,
+    afterId: string | null,
+    limit: number,
+  ): Promise<AudienceMember[]> {
+    let query = this.db
+      .selectFrom('contacts')
+      .select(['id', 'email', 'unsubscribed_at', 'suppressed_at'])
+      .where('org_id', '=', orgId);
+    if (tags) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('contact_tags')
+            .select('contact_tags.contact_id')
+            .whereRef('contact_tags.contact_id', '=', 'contacts.id')
+            .where('contact_tags.tag', 'in', tags),
+        ),
+      );
+    }
+    if (afterId) query = query.where('id', '>', afterId);
+
+    return query.orderBy('id').limit(limit).execute();
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {

@@ -121,6 +121,11 @@ export class ContactService {
     return this.get(orgId, id);
   }
 
+  async unsubscribe(orgId: string, email: string): Promise<void> {
+    await this.contacts.markUnsubscribed(orgId, email);
+    this.logger.info({ event: 'contact.unsubscribed', orgId }, 'contact unsubscribed');
+  }
+
   async delete(orgId: string, id: string): Promise<void> {
     if (!(await this.contacts.delete(orgId, id))) throw new ResourceNotFoundException('Contact');
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Liquid, Template } from 'liquidjs';
+import { randomBytes } from 'node:crypto';
+import { Liquid, Output, Template } from 'liquidjs';
 import { FieldProblem } from '../common/errors/api-error';
 
 /** What a template can refer to: `{{firstName}}`, `{{attributes.plan}}` and so on. */
@@ -20,6 +21,16 @@ export interface RenderedMessage {
   subject: string;
   html: string;
   text: string | null;
+}
+
+/**
+ * A body template split into fixed text with a unique key where each `{{ output }}` stood, and
+ * the outputs themselves: rendering every output and putting it in place of its key gives
+ * exactly what rendering the whole template gives.
+ */
+export interface SplitBody {
+  body: string;
+  outputs: { key: string; template: Template[] }[];
 }
 
 /** Parsed once, rendered for many recipients. */
@@ -44,6 +55,12 @@ export class TemplateRenderer {
     ownPropertyOnly: true,
     outputEscape: 'escape',
   });
+
+  renderSubject(compiled: CompiledTemplates, values: RecipientValues): string {
+    const scope = { ...values, attributes: values.attributes ?? {} };
+
+    return toHeaderValue(this.plain.renderSync(compiled.subject, scope) as string);
+  }
 
   /** The problems of each template that does not parse, named by field. */
   check(templates: Partial<MessageTemplates>): FieldProblem[] {
@@ -71,18 +88,62 @@ export class TemplateRenderer {
 
   render(compiled: CompiledTemplates, values: RecipientValues): RenderedMessage {
     const scope = { ...values, attributes: values.attributes ?? {} };
-    const subject = this.plain.renderSync(compiled.subject, scope) as string;
 
     return {
-      subject: toHeaderValue(subject),
+      subject: this.renderSubject(compiled, values),
       html: this.html.renderSync(compiled.html, scope) as string,
       text: compiled.text ? (this.plain.renderSync(compiled.text, scope) as string) : null,
     };
   }
 
+  /**
+   * Splits a body so a provider can substitute per recipient; null when the template has tags
+   * (`{% if %}`, `{% for %}`...), whose output cannot be expressed as substitutions.
+   */
+  split(field: 'html' | 'text', source: string): SplitBody | null {
+    const engine = this.engineFor(field);
+    const nonce = randomBytes(4).toString('hex');
+    const parsed = engine.parse(source);
+    let body = '';
+    const outputs: SplitBody['outputs'] = [];
+    for (const part of parsed) {
+      if (part instanceof Output) {
+        const key = `[[cm-${field}-${outputs.length}-${nonce}]]`;
+        const token = part.token;
+        outputs.push({ key, template: engine.parse(token.input.slice(token.begin, token.end)) });
+        body += key;
+      } else if (isText(part)) {
+        body += part.str;
+      } else {
+        return null;
+      }
+    }
+
+    return source.includes(`-${nonce}]]`) ? null : { body, outputs };
+  }
+
+  /** Each output of a split body rendered for one recipient, keyed as in the body. */
+  renderOutputs(
+    field: 'html' | 'text',
+    split: SplitBody,
+    values: RecipientValues,
+  ): Record<string, string> {
+    const engine = this.engineFor(field);
+    const scope = { ...values, attributes: values.attributes ?? {} };
+    const out: Record<string, string> = {};
+    for (const { key, template } of split.outputs)
+      out[key] = engine.renderSync(template, scope) as string;
+
+    return out;
+  }
+
   private engineFor(field: keyof MessageTemplates): Liquid {
     return field === 'html' ? this.html : this.plain;
   }
+}
+
+function isText(part: Template): part is Template & { str: string } {
+  return part.constructor.name === 'HTML' && typeof (part as { str?: unknown }).str === 'string';
 }
 
 /** Anything that becomes a header is one line. */

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { BatchComposer } from '../delivery/batch-composer';
+import { BatchSender, SendDecision } from '../delivery/batch-sender';
+import { DeliveryRepository } from '../delivery/delivery.repository';
+import { jobIds, MessageSendData } from '../delivery/email-queue';
+import { MessageRepository } from './message.repository';
+
+/** Runs a one-off message's job through the same composer, provider and retries as campaigns. */
+@Injectable()
+export class MessageDispatcher {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly composer: BatchComposer,
+    private readonly sender: BatchSender,
+  ) {}
+
+  async send({ orgId, messageId }: MessageSendData): Promise<SendDecision> {
+    const message = await this.messages.findRow(orgId, messageId);
+    const [recipient] = message ? await this.deliveries.pendingForMessage(messageId) : [];
+    if (!message || !recipient) return { next: 'done' };
+    if (recipient.skipReason) {
+      await this.deliveries.markFinal(
+        [recipient.deliveryId],
+        'skipped',
+        recipient.skipReason,
+        null,
+        false,
+      );
+
+      return { next: 'done' };
+    }
+
+    const batch = this.composer.compose(
+      this.composer.prepare(message),
+      {
+        batchId: jobIds.message(messageId),
+        orgId,
+        campaignId: null,
+        from: { email: message.from_email, name: message.from_name },
+        replyTo: message.reply_to,
+      },
+      [recipient],
+    );
+    if (message.to_name) batch.messages[0].to.name = message.to_name;
+
+    return this.sender.send(batch, recipient.attempts + 1);
+  }
+}

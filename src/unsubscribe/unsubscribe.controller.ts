@@ -1,0 +1,43 @@
+import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { ResourceNotFoundException } from '../common/errors/api-error';
+import { ContactService } from '../contacts/contact.service';
+import { UnsubscribeTokens } from './unsubscribe-token';
+
+const CONFIRMATION =
+  '<!doctype html><meta charset="utf-8"><title>Unsubscribed</title>' +
+  '<p>You are unsubscribed and will receive no more of these emails.</p>';
+
+/** Public: the link in every message's List-Unsubscribe header. No API key. */
+@Controller('v1/unsubscribe')
+export class UnsubscribeController {
+  constructor(
+    private readonly tokens: UnsubscribeTokens,
+    private readonly contacts: ContactService,
+  ) {}
+
+  @Get(':token')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async viaLink(@Param('token') token: string): Promise<string> {
+    await this.unsubscribe(token);
+
+    return CONFIRMATION;
+  }
+
+  /** RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here. */
+  @Post(':token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async oneClick(@Param('token') token: string): Promise<{ unsubscribed: true }> {
+    await this.unsubscribe(token);
+
+    return { unsubscribed: true };
+  }
+
+  private async unsubscribe(token: string): Promise<void> {
+    const target = this.tokens.open(token);
+    if (!target) throw new ResourceNotFoundException('Unsubscribe link');
+
+    await this.contacts.unsubscribe(target.orgId, target.email);
+  }
+}
