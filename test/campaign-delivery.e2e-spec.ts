@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import PostalMime from 'postal-mime';
+import PostalMime, { Email } from 'postal-mime';
 import { eventually } from './support/eventually';
 import { bearer, startTestApp, TestApp } from './support/test-app';
 
@@ -50,8 +50,8 @@ describe('campaign delivery (HTTP, queue, outbox)', () => {
     }, `campaign ${status}`);
   }
 
-  async function parsedOutbox(): Promise<Map<string, Awaited<ReturnType<typeof PostalMime.parse>>>> {
-    const parsed = new Map();
+  async function parsedOutbox(): Promise<Map<string, Email>> {
+    const parsed = new Map<string, Email>();
     for (const file of readdirSync(outbox).filter((f) => f.endsWith('.eml'))) {
       const email = await PostalMime.parse(readFileSync(join(outbox, file)));
       parsed.set(file.replace(/\.eml$/, ''), email);
@@ -78,7 +78,7 @@ describe('campaign delivery (HTTP, queue, outbox)', () => {
     expect(done.stats).toEqual({ total: 3, pending: 0, sent: 3, failed: 0, skipped: 0, cancelled: 0 });
     const deliveries = (await get(`/v1/campaigns/${id}/deliveries`).expect(200)).body.data;
     const emails = await parsedOutbox();
-    const byAddress = new Map(
+    const byAddress = new Map<string, Email | undefined>(
       deliveries.map((d: { id: string; email: string }) => [d.email, emails.get(d.id)]),
     );
     expect(byAddress.size).toBe(3);

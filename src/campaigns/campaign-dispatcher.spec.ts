@@ -79,6 +79,7 @@ describe('CampaignDispatcher', () => {
           provide: AppConfig,
           useValue: {
             emailMaxAttempts: 3,
+            deliveryLeaseMs: 60_000,
             emailRetryBaseMs: 100,
             emailRetryMaxMs: 1000,
             publicBaseUrl: 'https://mail.example.test',
@@ -281,5 +282,20 @@ describe('CampaignDispatcher', () => {
       '<p>you</p>',
       '<p>Cy</p>',
     ]);
+  });
+
+  it('does not send a batch another job holds, and looks again when its lease ends', async () => {
+    await dispatcher.kick({ orgId, campaignId });
+    const until = new Date(Date.now() + 30_000).toISOString();
+    await db
+      .updateTable('deliveries')
+      .set({ claim_token: 'other-job', claimed_until: until })
+      .execute();
+
+    const decision = await dispatcher.sendBatch(enqueued[0].data);
+
+    expect(provider.batches).toHaveLength(0);
+    expect(decision.next).toBe('retry');
+    expect(decision.next === 'retry' && decision.delayMs).toBeGreaterThan(25_000);
   });
 });

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Insertable } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
 import { CampaignRepository, CampaignRow } from './campaign.repository';
 import { newId, nowIso } from '../common/ids';
 import { AudienceMember, ContactRepository } from '../contacts/contact.repository';
@@ -10,6 +11,7 @@ import { DeliveryTable } from '../database/schema';
 import { EmailProvider } from '../email/email-provider';
 import { BatchComposer, PreparedContent } from '../delivery/batch-composer';
 import { SendDecision, BatchSender } from '../delivery/batch-sender';
+import { PendingRecipient } from '../delivery/delivery';
 import { DeliveryRepository } from '../delivery/delivery.repository';
 import {
   CampaignBatchData,
@@ -34,6 +36,7 @@ export class CampaignDispatcher {
     private readonly composer: BatchComposer,
     private readonly sender: BatchSender,
     private readonly provider: EmailProvider,
+    private readonly config: AppConfig,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(CampaignDispatcher.name);
@@ -62,30 +65,45 @@ export class CampaignDispatcher {
     const campaign = await this.campaigns.findRow(orgId, campaignId);
     if (!campaign || campaign.status !== 'sending') return { next: 'done' };
 
-    const recipients = await this.deliveries.pendingInBatch(campaignId, batchNo);
-    const skipped = recipients.filter((r) => r.skipReason);
-    for (const r of skipped)
+    const claim = await this.deliveries.claim({ campaignId, batchNo }, this.config.deliveryLeaseMs);
+    try {
+      const recipients = await this.skipUnsendable(claim.recipients);
+      if (recipients.length === 0) {
+        // Another job holds these rows (a duplicate after a queue loss): look again later.
+        if (claim.heldUntil)
+          return { next: 'retry', delayMs: Math.max(1000, claim.heldUntil - Date.now()) };
+
+        return this.completeIfDone(campaign);
+      }
+
+      const batch = this.composer.compose(
+        this.preparedFor(campaign),
+        {
+          batchId: jobIds.batch(campaignId, campaign.generation, batchNo),
+          orgId,
+          campaignId,
+          from: { email: campaign.from_email, name: campaign.from_name },
+          replyTo: campaign.reply_to,
+        },
+        recipients,
+      );
+      const attempt = Math.max(...recipients.map((r) => r.attempts)) + 1;
+      const decision = await this.sender.send(batch, attempt);
+      if (decision.next === 'pause') await this.pause(campaign, decision.reason);
+      if (decision.next === 'done') await this.completeIfDone(campaign);
+
+      return decision;
+    } finally {
+      await this.deliveries.release(claim.token);
+    }
+  }
+
+  private async skipUnsendable(recipients: PendingRecipient[]): Promise<PendingRecipient[]> {
+    for (const r of recipients.filter((r) => r.skipReason)) {
       await this.deliveries.markFinal([r.deliveryId], 'skipped', r.skipReason!, null, false);
-    const sendable = recipients.filter((r) => !r.skipReason);
-    if (sendable.length === 0) return this.completeIfDone(campaign);
+    }
 
-    const batch = this.composer.compose(
-      this.preparedFor(campaign),
-      {
-        batchId: jobIds.batch(campaignId, campaign.generation, batchNo),
-        orgId,
-        campaignId,
-        from: { email: campaign.from_email, name: campaign.from_name },
-        replyTo: campaign.reply_to,
-      },
-      sendable,
-    );
-    const attempt = Math.max(...sendable.map((r) => r.attempts)) + 1;
-    const decision = await this.sender.send(batch, attempt);
-    if (decision.next === 'pause') await this.pause(campaign, decision.reason);
-    if (decision.next === 'done') await this.completeIfDone(campaign);
-
-    return decision;
+    return recipients.filter((r) => !r.skipReason);
   }
 
   private async snapshotAudience(campaign: CampaignRow): Promise<void> {

@@ -28,6 +28,7 @@ export class AppConfig {
   readonly emailRetryBaseMs: number;
   readonly emailRetryMaxMs: number;
   readonly recoveryIntervalMs: number;
+  readonly deliveryLeaseMs: number;
   readonly publicBaseUrl: string;
   readonly appSecret: string;
   readonly emailProvider: EmailProviderName;
@@ -74,6 +75,7 @@ export class AppConfig {
       emailRetryBaseMs: get<number>('EMAIL_RETRY_BASE_MS'),
       emailRetryMaxMs: get<number>('EMAIL_RETRY_MAX_MS'),
       recoveryIntervalMs: get<number>('RECOVERY_INTERVAL_MS'),
+      deliveryLeaseMs: get<number>('DELIVERY_LEASE_MS'),
       publicBaseUrl: get<string>('PUBLIC_BASE_URL').replace(/\/+$/, ''),
       appSecret: get<string>('APP_SECRET'),
       emailProvider: get<EmailProviderName>('EMAIL_PROVIDER'),

@@ -33,6 +33,7 @@ export const envSchema = Joi.object({
   EMAIL_MAX_ATTEMPTS: Joi.number().integer().min(1).max(50).default(8),
   EMAIL_RETRY_BASE_MS: Joi.number().integer().min(1).default(2000),
   EMAIL_RETRY_MAX_MS: Joi.number().integer().min(1).default(600000),
+  DELIVERY_LEASE_MS: Joi.number().integer().min(1000).default(300000),
   RECOVERY_INTERVAL_MS: Joi.number().integer().min(1000).default(60000),
   PUBLIC_BASE_URL: Joi.string()
     .uri({ scheme: ['http', 'https'] })

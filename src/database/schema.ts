@@ -71,6 +71,9 @@ export interface DeliveryTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** Which job holds the pending row, and until when: a row is sent by one job at a time. */
+  claim_token?: string | null;
+  claimed_until?: string | null;
 }
 
 export interface MessageTable {

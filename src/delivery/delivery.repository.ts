@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Insertable, Selectable } from 'kysely';
 import { PageRequest } from '../common/http/pagination';
@@ -5,7 +6,7 @@ import { nowIso } from '../common/ids';
 import { Database } from '../database/database';
 import { DeliveryTable } from '../database/schema';
 import { SentMessage } from '../email/email-batch';
-import { Delivery, DeliveryStatus, PendingRecipient } from './delivery';
+import { Claim, Delivery, DeliveryScope, DeliveryStatus, PendingRecipient } from './delivery';
 
 const CHUNK = 500;
 
@@ -65,15 +66,53 @@ export class DeliveryRepository {
     return row !== undefined;
   }
 
-  /** The pending recipients of one campaign batch, with their current contact values. */
-  pendingInBatch(campaignId: string, batchNo: number): Promise<PendingRecipient[]> {
-    return this.pendingRecipients((q) =>
-      q.where('d.campaign_id', '=', campaignId).where('d.batch_no', '=', batchNo),
-    );
+  /**
+   * Takes the pending deliveries of a batch (or of a message) for one job for `leaseMs`, so a
+   * job enqueued twice, or re-enqueued after Redis lost its data, never sends a row twice while
+   * another holds it. A holder that dies leaves a lease that simply runs out.
+   */
+  async claim(scope: DeliveryScope, leaseMs: number): Promise<Claim> {
+    const token = randomUUID();
+    const now = nowIso();
+    const update = this.db.updateTable('deliveries as d');
+    await (
+      'messageId' in scope
+        ? update.where('d.message_id', '=', scope.messageId)
+        : update
+            .where('d.campaign_id', '=', scope.campaignId)
+            .where('d.batch_no', '=', scope.batchNo)
+    )
+      .set({ claim_token: token, claimed_until: new Date(Date.now() + leaseMs).toISOString() })
+      .where('d.status', '=', 'pending')
+      .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
+      .execute();
+
+    const recipients = await this.pendingRecipients(token);
+    if (recipients.length > 0) return { token, recipients, heldUntil: null };
+
+    const select = this.db.selectFrom('deliveries as d');
+    const held = await (
+      'messageId' in scope
+        ? select.where('d.message_id', '=', scope.messageId)
+        : select
+            .where('d.campaign_id', '=', scope.campaignId)
+            .where('d.batch_no', '=', scope.batchNo)
+    )
+      .select((eb) => eb.fn.max('d.claimed_until').as('until'))
+      .where('d.status', '=', 'pending')
+      .executeTakeFirst();
+
+    return { token, recipients, heldUntil: held?.until ? Date.parse(held.until) : null };
   }
 
-  pendingForMessage(messageId: string): Promise<PendingRecipient[]> {
-    return this.pendingRecipients((q) => q.where('d.message_id', '=', messageId));
+  /** Lets go of what a claim still holds, so a later run can take it at once. */
+  async release(token: string): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ claim_token: null, claimed_until: null })
+      .where('claim_token', '=', token)
+      .where('status', '=', 'pending')
+      .execute();
   }
 
   /** Records accepted messages, one statement per provider message id, in one transaction. */
@@ -202,27 +241,8 @@ export class DeliveryRepository {
       .execute();
   }
 
-  private async pendingRecipients(
-    scope: (q: PendingQuery) => PendingQuery,
-  ): Promise<PendingRecipient[]> {
-    const rows = await scope(this.pendingQuery()).orderBy('d.id').execute();
-
-    return rows.map((row) => ({
-      deliveryId: row.id,
-      contactId: row.contact_id,
-      email: row.email,
-      firstName: row.first_name,
-      lastName: row.last_name,
-      attributes: row.attributes
-        ? (JSON.parse(row.attributes) as PendingRecipient['attributes'])
-        : {},
-      skipReason: skipReason(row),
-      attempts: row.attempts,
-    }));
-  }
-
-  private pendingQuery() {
-    return this.db
+  private async pendingRecipients(token: string): Promise<PendingRecipient[]> {
+    const rows = await this.db
       .selectFrom('deliveries as d')
       .leftJoin('contacts as c', 'c.id', 'd.contact_id')
       .select([
@@ -237,11 +257,25 @@ export class DeliveryRepository {
         'c.unsubscribed_at',
         'c.suppressed_at',
       ])
-      .where('d.status', '=', 'pending');
+      .where('d.claim_token', '=', token)
+      .where('d.status', '=', 'pending')
+      .orderBy('d.id')
+      .execute();
+
+    return rows.map((row) => ({
+      deliveryId: row.id,
+      contactId: row.contact_id,
+      email: row.email,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      attributes: row.attributes
+        ? (JSON.parse(row.attributes) as PendingRecipient['attributes'])
+        : {},
+      skipReason: skipReason(row),
+      attempts: row.attempts,
+    }));
   }
 }
-
-type PendingQuery = ReturnType<DeliveryRepository['pendingQuery']>;
 
 function skipReason(row: {
   contact_id: string | null;

@@ -35,3 +35,13 @@ export interface PendingRecipient {
   skipReason: string | null;
   attempts: number;
 }
+
+/** The deliveries one job sends: a campaign batch, or a one-off message. */
+export type DeliveryScope = { campaignId: string; batchNo: number } | { messageId: string };
+
+export interface Claim {
+  token: string;
+  recipients: PendingRecipient[];
+  /** When nothing could be taken because another job holds it: until when it does. */
+  heldUntil: number | null;
+}

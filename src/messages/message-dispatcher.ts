@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { BatchComposer } from '../delivery/batch-composer';
 import { BatchSender, SendDecision } from '../delivery/batch-sender';
+import { AppConfig } from '../config/app-config';
+import { Claim } from '../delivery/delivery';
 import { DeliveryRepository } from '../delivery/delivery.repository';
 import { jobIds, MessageSendData } from '../delivery/email-queue';
-import { MessageRepository } from './message.repository';
+import { MessageRepository, MessageRow } from './message.repository';
 
 /** Runs a one-off message's job through the same composer, provider and retries as campaigns. */
 @Injectable()
@@ -13,12 +15,28 @@ export class MessageDispatcher {
     private readonly deliveries: DeliveryRepository,
     private readonly composer: BatchComposer,
     private readonly sender: BatchSender,
+    private readonly config: AppConfig,
   ) {}
 
   async send({ orgId, messageId }: MessageSendData): Promise<SendDecision> {
     const message = await this.messages.findRow(orgId, messageId);
-    const [recipient] = message ? await this.deliveries.pendingForMessage(messageId) : [];
-    if (!message || !recipient) return { next: 'done' };
+    if (!message) return { next: 'done' };
+    const claim = await this.deliveries.claim({ messageId }, this.config.deliveryLeaseMs);
+    try {
+      return await this.sendClaimed(message, claim);
+    } finally {
+      await this.deliveries.release(claim.token);
+    }
+  }
+
+  private async sendClaimed(message: MessageRow, claim: Claim): Promise<SendDecision> {
+    const [recipient] = claim.recipients;
+    if (!recipient) {
+      if (claim.heldUntil)
+        return { next: 'retry', delayMs: Math.max(1000, claim.heldUntil - Date.now()) };
+
+      return { next: 'done' };
+    }
     if (recipient.skipReason) {
       await this.deliveries.markFinal(
         [recipient.deliveryId],
@@ -34,8 +52,8 @@ export class MessageDispatcher {
     const batch = this.composer.compose(
       this.composer.prepare(message),
       {
-        batchId: jobIds.message(messageId),
-        orgId,
+        batchId: jobIds.message(message.id),
+        orgId: message.org_id,
         campaignId: null,
         from: { email: message.from_email, name: message.from_name },
         replyTo: message.reply_to,

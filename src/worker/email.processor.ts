@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
@@ -54,6 +54,23 @@ export class EmailProcessor extends WorkerHost implements OnApplicationBootstrap
       default:
         this.logger.error({ event: 'job.unknown', name: job.name, jobId: job.id }, 'unknown job');
     }
+  }
+
+  /** Without a listener, a worker error (Redis gone, a job's key lost) would end the process. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.error({ event: 'queue.error', err: error }, 'queue worker error');
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    const fields = {
+      event: 'job.failed',
+      name: job?.name,
+      jobId: job?.id,
+      attempts: job?.attemptsMade,
+    };
+    this.logger.error({ ...fields, err: error }, 'job failed');
   }
 
   /** Turns a send decision into what BullMQ should do with the job. */

@@ -40,6 +40,8 @@ export const deliveriesMigration: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('sent_at', 'text')
+      .addColumn('claim_token', 'text')
+      .addColumn('claimed_until', 'text')
       .addUniqueConstraint('deliveries_campaign_contact_unique', ['campaign_id', 'contact_id'])
       .execute();
     await db.schema
