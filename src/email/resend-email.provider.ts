@@ -26,8 +26,8 @@ const MAX_KEY_LENGTH = 256;
 
 /**
  * Sends through Resend's batch endpoint, up to 100 emails a call. Every call carries an
- * Idempotency-Key derived from the batch id, so a retried batch is answered with the first
- * result instead of being sent again (Resend keeps keys for 24 hours).
+ * Idempotency-Key derived from the batch id and its deliveries, so a retried batch is answered
+ * with the first result instead of being sent again (Resend keeps keys for 24 hours).
  */
 export class ResendEmailProvider extends EmailProvider {
   readonly name = 'resend';
@@ -45,10 +45,9 @@ export class ResendEmailProvider extends EmailProvider {
     const outcome = emptyOutcome();
     const groups = inGroupsOf(batch.messages, MAX_BATCH);
 
-    for (const [index, group] of groups.entries()) {
-      const key = idempotencyKey(batch.batchId, groups.length === 1 ? null : index);
+    for (const group of groups) {
       try {
-        addOutcome(outcome, await this.sendGroup(batch, group, key));
+        addOutcome(outcome, await this.sendGroup(batch, group));
       } catch (error) {
         if (!(error instanceof EmailProviderError)) throw error;
         throw error.withSettled(outcome);
@@ -58,11 +57,11 @@ export class ResendEmailProvider extends EmailProvider {
     return outcome;
   }
 
-  private async sendGroup(
-    batch: EmailBatch,
-    messages: OutgoingMessage[],
-    key: string,
-  ): Promise<BatchOutcome> {
+  private async sendGroup(batch: EmailBatch, messages: OutgoingMessage[]): Promise<BatchOutcome> {
+    const key = idempotencyKey(
+      batch.batchId,
+      messages.map((m) => m.deliveryId),
+    );
     const signal = AbortSignal.timeout(this.settings.timeoutMs);
     const emails = messages.map((m) => resendEmail(batch, m));
     // Permissive: an invalid email is reported by its index and the others still go.
@@ -131,10 +130,15 @@ export function formatAddress(a: EmailAddress): string {
   return `"${name.replace(/(["\\])/g, '\\$1')}" <${a.email}>`;
 }
 
-/** The batch id, with the group's number when the batch needed several calls; hashed if long. */
-export function idempotencyKey(batchId: string, group: number | null): string {
-  const key = group === null ? batchId : `${batchId}:${group}`;
+/**
+ * The batch id plus a digest of the deliveries in the call, in order: a retry of the same
+ * messages reuses the key, while a retry the pipeline recomposed (some recipients settled or
+ * skipped meanwhile) gets its own key instead of Resend's 409 for a changed body.
+ */
+export function idempotencyKey(batchId: string, deliveryIds: string[]): string {
+  const digest = createHash('sha256').update(deliveryIds.join('\n')).digest('base64url');
+  const key = `${batchId}:${digest.slice(0, 22)}`;
   if (key.length <= MAX_KEY_LENGTH) return key;
 
-  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+  return createHash('sha256').update(key).digest('base64url');
 }

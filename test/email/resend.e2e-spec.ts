@@ -1,6 +1,10 @@
 import { materializeBody } from '../../src/email/email-batch';
 import { EmailProviderError } from '../../src/email/email-provider.error';
-import { ResendEmailProvider, ResendSettings } from '../../src/email/resend-email.provider';
+import {
+  idempotencyKey,
+  ResendEmailProvider,
+  ResendSettings,
+} from '../../src/email/resend-email.provider';
 import { ResendStandIn } from '../support/resend-stand-in';
 import { CAMPAIGN_ID, ORG_ID, ownBodyBatch, recipient, sharedBodyBatch } from './batches';
 
@@ -37,9 +41,8 @@ describe('ResendEmailProvider through the resend SDK against a Resend stand-in',
 
     const outcome = await provider().send(batch);
 
-    expect(standIn.requests).toMatchObject([
-      { status: 200, idempotencyKey: batch.batchId, validation: 'permissive' },
-    ]);
+    expect(standIn.requests).toMatchObject([{ status: 200, validation: 'permissive' }]);
+    expect(standIn.requests[0].idempotencyKey).toMatch(new RegExp(`^${batch.batchId}:[\\w-]{22}$`));
     expect(outcome).toEqual({
       sent: batch.messages.map((m) => ({
         deliveryId: m.deliveryId,
@@ -135,9 +138,10 @@ describe('ResendEmailProvider through the resend SDK against a Resend stand-in',
 
     const outcome = await provider().send(batch);
 
+    const ids = batch.messages.map((m) => m.deliveryId);
     expect(standIn.requests.map((r) => r.idempotencyKey)).toEqual([
-      `${batch.batchId}:0`,
-      `${batch.batchId}:1`,
+      idempotencyKey(batch.batchId, ids.slice(0, 100)),
+      idempotencyKey(batch.batchId, ids.slice(100)),
     ]);
     expect(outcome.sent).toHaveLength(150);
     expect(standIn.received).toHaveLength(150);
@@ -171,15 +175,32 @@ describe('ResendEmailProvider through the resend SDK against a Resend stand-in',
     expect(failure).toMatchObject({ kind: 'unauthorized', statusCode: 403 });
   });
 
-  it('treats a batch id reused for other messages as a permanent failure', async () => {
+  it('sends a recomposed retry, holding only the unsettled messages, under its own key', async () => {
+    const batch = ownBodyBatch(3);
+    await provider().send({ ...batch, messages: batch.messages.slice(0, 2) });
+
+    await provider().send({ ...batch, messages: batch.messages.slice(2) });
+
+    expect(standIn.requests.map((r) => r.status)).toEqual([200, 200]);
+    expect(standIn.received).toHaveLength(3);
+  });
+
+  it('treats the same deliveries sent again with another body as a permanent failure', async () => {
     const batch = ownBodyBatch(1);
     await provider().send(batch);
+    batch.messages[0].subject = 'Changed between attempts';
 
-    const failure = await failureOf(
-      provider().send({ ...ownBodyBatch(1), batchId: batch.batchId }),
-    );
+    const failure = await failureOf(provider().send(batch));
 
     expect(failure).toMatchObject({ kind: 'permanent', statusCode: 409 });
     expect(failure.message).toContain('invalid_idempotent_request');
+    expect(standIn.received).toHaveLength(1);
+  });
+
+  it('keys a call by batch id and deliveries, hashing keys Resend would find too long', () => {
+    expect(idempotencyKey('b1', ['d1', 'd2'])).toBe(idempotencyKey('b1', ['d1', 'd2']));
+    expect(idempotencyKey('b1', ['d1', 'd2'])).not.toBe(idempotencyKey('b1', ['d1']));
+    expect(idempotencyKey('b1', ['d1'])).not.toBe(idempotencyKey('b2', ['d1']));
+    expect(idempotencyKey('b'.repeat(300), ['d1']).length).toBeLessThanOrEqual(256);
   });
 });
