@@ -20,6 +20,7 @@ export interface OutboxSettings {
 
 /** A delivery id that is safe as a file name: no separators, no leading dot. */
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
+const BAD_FILE_NAME = 'delivery id cannot be used as an outbox file name';
 
 /**
  * The embedded provider: each message becomes OUTBOX_DIR/<deliveryId>.eml, an RFC 5322 message
@@ -36,15 +37,17 @@ export class OutboxEmailProvider extends EmailProvider {
 
   async send(batch: EmailBatch): Promise<BatchOutcome> {
     const outcome = emptyOutcome();
-    await this.attempt(() => mkdir(this.settings.dir, { recursive: true }), outcome);
-
-    for (const message of batch.messages) {
-      if (!FILE_NAME.test(message.deliveryId)) {
-        const reason = 'delivery id cannot be used as an outbox file name';
-        outcome.rejected.push({ deliveryId: message.deliveryId, reason });
-        continue;
+    try {
+      await mkdir(this.settings.dir, { recursive: true });
+      for (const message of batch.messages) {
+        if (FILE_NAME.test(message.deliveryId)) outcome.sent.push(await this.write(batch, message));
+        else outcome.rejected.push({ deliveryId: message.deliveryId, reason: BAD_FILE_NAME });
       }
-      outcome.sent.push(await this.attempt(() => this.write(batch, message), outcome));
+    } catch (error) {
+      // A disk that is full or read-only may recover: transient, keeping what was written.
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      const message = `outbox could not write to ${this.settings.dir}: ${code}`;
+      throw new EmailProviderError('transient', message, null, null, outcome);
     }
 
     return outcome;
@@ -53,21 +56,12 @@ export class OutboxEmailProvider extends EmailProvider {
   private async write(batch: EmailBatch, message: OutgoingMessage): Promise<SentMessage> {
     const messageId = `<${message.deliveryId}@${domainOf(batch.from.email)}>`;
     const eml = await composeEml(batch, message, messageId);
-    await writeFileAtomic(join(this.settings.dir, `${message.deliveryId}.eml`), eml);
+    // Rename gives atomicity; an fsync per file would cost milliseconds for a local sink.
+    await writeFileAtomic(join(this.settings.dir, `${message.deliveryId}.eml`), eml, {
+      fsync: false,
+    });
 
     return { deliveryId: message.deliveryId, providerMessageId: messageId };
-  }
-
-  /** A disk that is full or read-only may recover: retry, keeping what was written. */
-  private async attempt<T>(step: () => Promise<T>, settled: BatchOutcome): Promise<T> {
-    try {
-      return await step();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      const message = `outbox could not write to ${this.settings.dir}: ${code}`;
-      const copy = { sent: [...settled.sent], rejected: [...settled.rejected] };
-      throw new EmailProviderError('transient', message, null, null, copy);
-    }
   }
 }
 

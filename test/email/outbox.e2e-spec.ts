@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PostalMime, { Email } from 'postal-mime';
@@ -115,5 +115,18 @@ describe('OutboxEmailProvider writing .eml files', () => {
 
     expect(failure).toBeInstanceOf(EmailProviderError);
     expect(failure).toMatchObject({ kind: 'transient', statusCode: null });
+  });
+
+  it('reports the files already written when a later one cannot be', async () => {
+    const batch = ownBodyBatch(3);
+    await mkdir(join(dir, `${batch.messages[1].deliveryId}.eml`));
+
+    const failure = await new OutboxEmailProvider({ dir }).send(batch).then(
+      () => null,
+      (error: unknown) => error as EmailProviderError,
+    );
+
+    expect(failure).toMatchObject({ kind: 'transient' });
+    expect(failure?.settled.sent.map((s) => s.deliveryId)).toEqual([batch.messages[0].deliveryId]);
   });
 });
