@@ -103,7 +103,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const [stored, ...gens] = found;
     const lookup = { key, generations: gens.map(asGeneration), policy, expectedStatus };
     if (directive === 'no-cache') return (await this.fill(x, lookup, next)).body;
-    if (isCurrent(stored, lookup.generations)) return this.answer(x, stored, 'hit');
+    if (isCurrent(stored, lookup.generations)) return this.answer(x, stored, 'hit', key);
 
     return this.fillOnce(x, lookup, next);
   }
@@ -115,7 +115,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (leader) return (await result).body;
 
     const shared = await result.catch(() => null);
-    if (shared?.entry) return this.answer(x, shared.entry, 'miss');
+    if (shared?.entry) return this.answer(x, shared.entry, 'miss', lookup.key);
 
     // The first response could not be shared (not storable, or it failed): run our own.
     return (await this.fill(x, lookup, next)).body;
@@ -151,12 +151,12 @@ export class HttpCacheInterceptor implements NestInterceptor {
     return { body: entry.body, entry };
   }
 
-  private answer(x: Exchange, entry: CachedResponse, outcome: CacheOutcome): string {
+  private answer(x: Exchange, entry: CachedResponse, outcome: CacheOutcome, key: string): string {
     x.res.status(entry.status);
     for (const [name, value] of Object.entries(entry.headers)) x.res.setHeader(name, value);
     x.res.setHeader('X-Cache', outcome === 'hit' ? 'HIT' : 'MISS');
     x.res.setHeader('Age', String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
-    this.record(x, outcome, { shared: outcome === 'miss' || undefined });
+    this.record(x, outcome, { key, shared: outcome === 'miss' || undefined });
 
     return entry.body;
   }
