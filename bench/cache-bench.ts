@@ -145,7 +145,7 @@ async function load(title: string, url: string, headers: Record<string, string>)
 /** What a hit pays to Redis: the entry and its generation in one MGET, against two GETs. */
 async function roundTrips(cache: Cache): Promise<string> {
   const keys = ['bench:entry', 'bench:generation'];
-  await cache.mset([
+  await cache.mset<unknown>([
     { key: keys[0], value: { body: JSON.stringify(PAGE) }, ttl: 60_000 },
     { key: keys[1], value: 'g1', ttl: 60_000 },
   ]);
