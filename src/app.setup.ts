@@ -3,8 +3,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ErrorBody } from './common/errors/api-error';
+import { STATUS_TEXT } from './common/errors/status-text';
 import { createValidationPipe } from './common/errors/validation';
 import { AppConfig } from './config/app-config';
+import { requestId } from './logging/logging.module';
 
 /**
  * Everything an HTTP application needs beyond its modules; main.ts and the e2e tests both call
@@ -24,6 +26,11 @@ export function configureHttpApp(app: INestApplication): void {
   app.enableShutdownHooks();
 }
 
+const BODY_PROBLEMS: Record<number, string> = {
+  413: 'The request body is too large',
+  415: 'The request body has an unsupported charset or content encoding',
+};
+
 type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
 
 /** Body parser failures are the client's: answer 400 or 413 in the API's error shape. */
@@ -32,13 +39,13 @@ function guardBodyParser(parser: Middleware): Middleware {
     parser(req, res, (err?: unknown) => {
       if (!err) return next();
 
+      // This runs before the request logger, which has not assigned the request id yet.
       const status = clientErrorStatus(err);
       const body: ErrorBody = {
         statusCode: status,
-        error: status === 413 ? 'Payload Too Large' : 'Bad Request',
-        message:
-          status === 413 ? 'The request body is too large' : 'The request body is not valid JSON',
-        requestId: (req as Request & { id?: string }).id,
+        error: STATUS_TEXT[status] ?? 'Bad Request',
+        message: BODY_PROBLEMS[status] ?? 'The request body is not valid JSON',
+        requestId: (req as Request & { id?: string }).id ?? requestId(req, res),
       };
       res.status(status).json(body);
     });

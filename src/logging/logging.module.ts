@@ -24,7 +24,8 @@ export const REDACTED_PATHS = [
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-function requestId(req: IncomingMessage, res: ServerResponse): string {
+/** The caller's X-Request-Id when it is sane, else a new one; echoed in the response. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', id);
