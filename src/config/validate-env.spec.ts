@@ -60,7 +60,8 @@ describe('validateEnv', () => {
   });
 
   it('requires ADMIN_TOKEN in production', () => {
-    const { ADMIN_TOKEN: _omitted, ...withoutToken } = PRODUCTION;
+    const withoutToken: Record<string, string> = { ...PRODUCTION };
+    delete withoutToken.ADMIN_TOKEN;
 
     expect(() => validateEnv(withoutToken)).toThrow(/ADMIN_TOKEN is required/);
     expect(() => validateEnv(PRODUCTION)).not.toThrow();
