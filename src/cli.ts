@@ -21,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
 
   // stdout carries the JSON result, so the service's own log lines go to stderr.
   process.env.LOG_DESTINATION ??= 'stderr';
+  // An admin command may enqueue work but must never start consuming the queue itself.
+  process.env.APP_ROLE = 'api';
   try {
     // Nest's default logger writes to stdout; boot failures are reported as one line instead.
     const app = await NestFactory.createApplicationContext(AppModule.register(), {

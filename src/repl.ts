@@ -5,4 +5,6 @@ import { AppModule } from './app.module';
  * `npm run repl`: the Nest REPL on the whole application, without HTTP listeners. For admin
  * work: `await get(AdminService).createOrg('Acme')`, `await get(AdminService).listOrgs()`.
  */
+// An admin session may enqueue work but must never start consuming the queue itself.
+process.env.APP_ROLE = 'api';
 void repl(AppModule.register());
