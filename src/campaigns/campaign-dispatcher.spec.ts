@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test } from '@nestjs/testing';
 import { PinoLogger } from 'nestjs-pino';
+import { CacheInvalidator } from '../cache/cache-invalidator';
 import { AppConfig } from '../config/app-config';
 import { ContactRepository } from '../contacts/contact.repository';
 import { connectDatabase, migrateToLatest } from '../database/connect';
@@ -75,6 +76,7 @@ describe('CampaignDispatcher', () => {
         { provide: Database, useValue: db },
         { provide: EmailProvider, useValue: provider },
         { provide: PinoLogger, useValue: silentLogger },
+        { provide: CacheInvalidator, useValue: { invalidate: async () => true } },
         {
           provide: AppConfig,
           useValue: {

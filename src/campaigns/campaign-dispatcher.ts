@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Insertable } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
+import { CacheInvalidator } from '../cache/cache-invalidator';
 import { AppConfig } from '../config/app-config';
 import { CampaignRepository, CampaignRow } from './campaign.repository';
 import { newId, nowIso } from '../common/ids';
@@ -37,6 +38,7 @@ export class CampaignDispatcher {
     private readonly sender: BatchSender,
     private readonly provider: EmailProvider,
     private readonly config: AppConfig,
+    private readonly cache: CacheInvalidator,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(CampaignDispatcher.name);
@@ -53,8 +55,10 @@ export class CampaignDispatcher {
     });
     const campaign = await this.campaigns.findRow(orgId, campaignId);
     if (!campaign || campaign.status !== 'sending') return;
-    if (started)
+    if (started) {
       this.logger.info({ event: 'campaign.started', orgId, campaignId }, 'campaign started');
+      await this.cache.invalidate(orgId, ['campaigns']);
+    }
 
     if (!campaign.fanout_completed_at) await this.snapshotAudience(campaign);
     await this.enqueuePendingBatches(campaign);
@@ -94,7 +98,7 @@ export class CampaignDispatcher {
 
       return decision;
     } finally {
-      await this.deliveries.release(claim.token);
+      await this.deliveries.release({ campaignId, batchNo }, claim.token);
     }
   }
 
@@ -149,6 +153,7 @@ export class CampaignDispatcher {
       completed_at: nowIso(),
     });
     if (completed) {
+      await this.cache.invalidate(campaign.org_id, ['campaigns']);
       const stats = await this.campaigns.stats(campaign.id);
       this.logger.info(
         { event: 'campaign.completed', orgId: campaign.org_id, campaignId: campaign.id, ...stats },
@@ -164,6 +169,7 @@ export class CampaignDispatcher {
       status: 'paused',
       status_reason: reason,
     });
+    await this.cache.invalidate(campaign.org_id, ['campaigns']);
     this.logger.warn(
       { event: 'campaign.paused', orgId: campaign.org_id, campaignId: campaign.id, reason },
       'campaign paused',

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CurrentOrg } from '../auth/current-org.decorator';
+import { InvalidatesCache } from '../cache/cache.decorators';
 import { OrgApiKeyGuard } from '../auth/org-api-key.guard';
 import { Page, pageRequest } from '../common/http/pagination';
 import { Delivery } from '../delivery/delivery';
@@ -15,6 +16,7 @@ export class CampaignSendingController {
   constructor(private readonly sending: CampaignSendingService) {}
 
   @Post('send')
+  @InvalidatesCache('campaigns')
   @HttpCode(202)
   send(
     @CurrentOrg() org: Org,
@@ -25,18 +27,21 @@ export class CampaignSendingController {
   }
 
   @Post('cancel')
+  @InvalidatesCache('campaigns')
   @HttpCode(200)
   cancel(@CurrentOrg() org: Org, @Param('id') id: string): Promise<CampaignWithStats> {
     return this.sending.cancel(org.id, id);
   }
 
   @Post('resume')
+  @InvalidatesCache('campaigns')
   @HttpCode(202)
   resume(@CurrentOrg() org: Org, @Param('id') id: string): Promise<CampaignWithStats> {
     return this.sending.resume(org.id, id);
   }
 
   @Post('retry-failed')
+  @InvalidatesCache('campaigns')
   @HttpCode(202)
   retryFailed(@CurrentOrg() org: Org, @Param('id') id: string) {
     return this.sending.retryFailed(org.id, id);

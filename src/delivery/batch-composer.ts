@@ -48,7 +48,7 @@ export class BatchComposer {
     recipients: PendingRecipient[],
   ): EmailBatch {
     const shared = content.shared;
-    const messages = recipients.map((r) => this.message(content, header.orgId, r));
+    const messages = recipients.map((r) => this.message(content, r));
 
     return {
       ...header,
@@ -57,14 +57,14 @@ export class BatchComposer {
     };
   }
 
-  private message(content: PreparedContent, orgId: string, r: PendingRecipient): OutgoingMessage {
+  private message(content: PreparedContent, r: PendingRecipient): OutgoingMessage {
     const values: RecipientValues = {
       email: r.email,
       firstName: r.firstName,
       lastName: r.lastName,
       attributes: r.attributes,
     };
-    const headers = this.unsubscribe.headers({ orgId, email: r.email });
+    const headers = this.unsubscribe.headers(r.deliveryId);
     const to = { email: r.email, name: fullName(r) };
     const shared = content.shared;
     if (!shared) {

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { UnsubscribeModule } from '../unsubscribe/unsubscribe.module';
+import { UnsubscribeTokens } from '../unsubscribe/unsubscribe-token';
 import { BatchComposer } from './batch-composer';
 import { BatchSender } from './batch-sender';
 import { DeliveryRepository } from './delivery.repository';
@@ -19,10 +19,9 @@ import { DEFAULT_JOB_OPTIONS, EMAIL_QUEUE } from './email-queue';
       }),
     }),
     BullModule.registerQueue({ name: EMAIL_QUEUE }),
-    UnsubscribeModule,
   ],
-  providers: [DeliveryRepository, BatchComposer, BatchSender],
-  exports: [BullModule, DeliveryRepository, BatchComposer, BatchSender],
+  providers: [DeliveryRepository, BatchComposer, BatchSender, UnsubscribeTokens],
+  exports: [BullModule, DeliveryRepository, BatchComposer, BatchSender, UnsubscribeTokens],
 })
 export class DeliveryModule {}
 

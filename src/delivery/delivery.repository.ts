@@ -87,7 +87,7 @@ export class DeliveryRepository {
       .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
       .execute();
 
-    const recipients = await this.pendingRecipients(token);
+    const recipients = await this.pendingRecipients(scope, token);
     if (recipients.length > 0) return { token, recipients, heldUntil: null };
 
     const select = this.db.selectFrom('deliveries as d');
@@ -106,12 +106,18 @@ export class DeliveryRepository {
   }
 
   /** Lets go of what a claim still holds, so a later run can take it at once. */
-  async release(token: string): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
+  async release(scope: DeliveryScope, token: string): Promise<void> {
+    const update = this.db.updateTable('deliveries as d');
+    await (
+      'messageId' in scope
+        ? update.where('d.message_id', '=', scope.messageId)
+        : update
+            .where('d.campaign_id', '=', scope.campaignId)
+            .where('d.batch_no', '=', scope.batchNo)
+    )
       .set({ claim_token: null, claimed_until: null })
-      .where('claim_token', '=', token)
-      .where('status', '=', 'pending')
+      .where('d.claim_token', '=', token)
+      .where('d.status', '=', 'pending')
       .execute();
   }
 
@@ -218,6 +224,17 @@ export class DeliveryRepository {
     return rows.map(toDelivery);
   }
 
+  /** Who a delivery went to, for its unsubscribe link. */
+  async recipientOf(id: string): Promise<{ orgId: string; email: string } | null> {
+    const row = await this.db
+      .selectFrom('deliveries')
+      .select(['org_id', 'email'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+
+    return row ? { orgId: row.org_id, email: row.email } : null;
+  }
+
   async findForMessage(messageId: string): Promise<Delivery | null> {
     const row = await this.db
       .selectFrom('deliveries')
@@ -241,9 +258,18 @@ export class DeliveryRepository {
       .execute();
   }
 
-  private async pendingRecipients(token: string): Promise<PendingRecipient[]> {
-    const rows = await this.db
-      .selectFrom('deliveries as d')
+  private async pendingRecipients(
+    scope: DeliveryScope,
+    token: string,
+  ): Promise<PendingRecipient[]> {
+    const select = this.db.selectFrom('deliveries as d');
+    const rows = await (
+      'messageId' in scope
+        ? select.where('d.message_id', '=', scope.messageId)
+        : select
+            .where('d.campaign_id', '=', scope.campaignId)
+            .where('d.batch_no', '=', scope.batchNo)
+    )
       .leftJoin('contacts as c', 'c.id', 'd.contact_id')
       .select([
         'd.id',

@@ -25,7 +25,7 @@ export class MessageDispatcher {
     try {
       return await this.sendClaimed(message, claim);
     } finally {
-      await this.deliveries.release(claim.token);
+      await this.deliveries.release({ messageId }, claim.token);
     }
   }
 

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ResourceNotFoundException } from '../common/errors/api-error';
+import { CacheInvalidator } from '../cache/cache-invalidator';
 import { ContactService } from '../contacts/contact.service';
+import { DeliveryRepository } from '../delivery/delivery.repository';
 import { UnsubscribeTokens } from './unsubscribe-token';
 
 const CONFIRMATION =
@@ -13,6 +15,8 @@ export class UnsubscribeController {
   constructor(
     private readonly tokens: UnsubscribeTokens,
     private readonly contacts: ContactService,
+    private readonly deliveries: DeliveryRepository,
+    private readonly cache: CacheInvalidator,
   ) {}
 
   @Get(':token')
@@ -35,9 +39,12 @@ export class UnsubscribeController {
   }
 
   private async unsubscribe(token: string): Promise<void> {
-    const target = this.tokens.open(token);
-    if (!target) throw new ResourceNotFoundException('Unsubscribe link');
+    const deliveryId = this.tokens.open(token);
+    const delivery = deliveryId ? await this.deliveries.recipientOf(deliveryId) : null;
+    if (!delivery) throw new ResourceNotFoundException('Unsubscribe link');
 
-    await this.contacts.unsubscribe(target.orgId, target.email);
+    await this.contacts.unsubscribe(delivery.orgId, delivery.email);
+    // A public route carries no org for the cache layer to see: invalidate here.
+    await this.cache.invalidate(delivery.orgId, ['contacts']);
   }
 }

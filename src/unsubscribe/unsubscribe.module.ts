@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ContactsModule } from '../contacts/contacts.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { UnsubscribeController } from './unsubscribe.controller';
-import { UnsubscribeTokens } from './unsubscribe-token';
 
+/** The public one-click unsubscribe endpoint; its tokens are issued by the delivery module. */
 @Module({
-  imports: [ContactsModule],
+  imports: [ContactsModule, DeliveryModule],
   controllers: [UnsubscribeController],
-  providers: [UnsubscribeTokens],
-  exports: [UnsubscribeTokens],
 })
 export class UnsubscribeModule {}
