@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { AdminService } from './admin.service';
 
-/** One CLI command: its positional arguments (all required) and what it does with them. */
+/** One CLI command: its positional arguments (a trailing `?` marks one optional) and its action. */
 export interface AdminCommand {
   args: string[];
   summary: string;
@@ -40,6 +40,26 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
     summary: 'show one campaign with its delivery stats',
     run: (admin, [orgId, id]) => admin.getCampaign(orgId, id),
   },
+  'campaign:send': {
+    args: ['orgId', 'id', 'sendAt?'],
+    summary: 'send a draft campaign now, or schedule it at an ISO 8601 time',
+    run: (admin, [orgId, id, sendAt]) => admin.sendCampaign(orgId, id, sendAt),
+  },
+  'campaign:cancel': {
+    args: ['orgId', 'id'],
+    summary: 'stop a scheduled, sending or paused campaign',
+    run: (admin, [orgId, id]) => admin.cancelCampaign(orgId, id),
+  },
+  'campaign:resume': {
+    args: ['orgId', 'id'],
+    summary: 'continue a paused campaign',
+    run: (admin, [orgId, id]) => admin.resumeCampaign(orgId, id),
+  },
+  'campaign:retry-failed': {
+    args: ['orgId', 'id'],
+    summary: "send a campaign's failed deliveries again",
+    run: (admin, [orgId, id]) => admin.retryFailed(orgId, id),
+  },
 };
 
 /** The command line was wrong: nothing was run. */
@@ -61,7 +81,8 @@ export function parseInvocation(
 
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) throw new CommandUsageError(`unknown command "${name}"; commands: ${known}`);
-  if (args.length !== command.args.length) {
+  const required = command.args.filter((arg) => !arg.endsWith('?')).length;
+  if (args.length < required || args.length > command.args.length) {
     throw new CommandUsageError(`usage: ${usageOf(name, command)}`);
   }
 
@@ -69,7 +90,11 @@ export function parseInvocation(
 }
 
 export function usageOf(name: string, command: AdminCommand): string {
-  return [name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
+  const shown = command.args.map((arg) =>
+    arg.endsWith('?') ? `[${arg.slice(0, -1)}]` : `<${arg}>`,
+  );
+
+  return [name, ...shown].join(' ');
 }
 
 /** One line saying what went wrong, with the field-level details of a 400. */

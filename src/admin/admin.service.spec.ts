@@ -1,4 +1,6 @@
 import { Test } from '@nestjs/testing';
+import { CacheInvalidator } from '../cache/cache-invalidator';
+import { CampaignSendingService } from '../campaigns/campaign-sending.service';
 import { CampaignService } from '../campaigns/campaign.service';
 import { InvalidInputException, ResourceNotFoundException } from '../common/errors/api-error';
 import { AppConfig } from '../config/app-config';
@@ -36,24 +38,63 @@ class FakeCampaignService {
   }
 }
 
+/** Records the sends it was asked for and answers with a campaign in `sending`. */
+class FakeSendingService {
+  readonly sent: [string, string, string | undefined][] = [];
+
+  async send(orgId: string, id: string, sendAt?: string) {
+    this.sent.push([orgId, id, sendAt]);
+
+    return { id, status: 'sending' };
+  }
+}
+
 describe('AdminService', () => {
   let admin: AdminService;
+  let sending: FakeSendingService;
+  let invalidated: [string, string[]][];
   let orgs: FakeOrgService;
   let campaigns: FakeCampaignService;
 
   beforeEach(async () => {
     orgs = new FakeOrgService();
     campaigns = new FakeCampaignService();
+    sending = new FakeSendingService();
+    invalidated = [];
     const moduleRef = await Test.createTestingModule({
       providers: [
         AdminService,
         { provide: OrgService, useValue: orgs },
         { provide: CampaignService, useValue: campaigns },
+        { provide: CampaignSendingService, useValue: sending },
+        {
+          provide: CacheInvalidator,
+          useValue: {
+            invalidate: async (orgId: string, r: string[]) => invalidated.push([orgId, r]),
+          },
+        },
         { provide: AppConfig, useValue: { databaseUrl: ':memory:' } },
         { provide: Database, useValue: {} },
       ],
     }).compile();
     admin = moduleRef.get(AdminService);
+  });
+
+  it("sends a campaign as the API does and retires the org's cached campaign reads", async () => {
+    const at = '2030-01-01T09:00:00.000Z';
+    await expect(admin.sendCampaign(ORG.id, 'c-1', at)).resolves.toMatchObject({
+      status: 'sending',
+    });
+
+    expect(sending.sent).toEqual([[ORG.id, 'c-1', at]]);
+    expect(invalidated).toEqual([[ORG.id, ['campaigns']]]);
+  });
+
+  it('refuses a sendAt that is not a date, naming the field, and sends nothing', async () => {
+    await expect(admin.sendCampaign(ORG.id, 'c-1', 'tomorrow')).rejects.toThrow(
+      InvalidInputException,
+    );
+    expect(sending.sent).toEqual([]);
   });
 
   it('creates an org under its trimmed name', async () => {
@@ -99,8 +140,14 @@ describe('admin command line', () => {
     [['toString'], /^unknown command "toString"/],
     [['org:create'], /^usage: org:create <name>$/],
     [['org:list', 'extra'], /^usage: org:list$/],
+    [['campaign:send', 'org-1'], /^usage: campaign:send <orgId> <id> \[sendAt\]$/],
   ])('refuses %j with a one-line message', (argv, message) => {
     expect(() => parseInvocation(argv)).toThrow(message);
+  });
+
+  it('takes an optional argument when given and leaves it out when not', () => {
+    expect(parseInvocation(['campaign:send', 'o', 'c']).args).toEqual(['o', 'c']);
+    expect(parseInvocation(['campaign:send', 'o', 'c', '2030-01-01T00:00:00Z']).args).toHaveLength(3);
   });
 
   it('describes a 400 with its fields on one line', () => {

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Migrator } from 'kysely';
 import { Campaign, CampaignWithStats } from '../campaigns/campaign';
+import { CampaignSendingService } from '../campaigns/campaign-sending.service';
 import { CampaignService } from '../campaigns/campaign.service';
+import { CacheInvalidator } from '../cache/cache-invalidator';
 import { InvalidInputException } from '../common/errors/api-error';
 import { DEFAULT_PAGE_SIZE, Page, PageRequest } from '../common/http/pagination';
 import { AppConfig } from '../config/app-config';
@@ -27,6 +29,8 @@ export class AdminService {
   constructor(
     private readonly orgs: OrgService,
     private readonly campaigns: CampaignService,
+    private readonly sending: CampaignSendingService,
+    private readonly cache: CacheInvalidator,
     private readonly config: AppConfig,
     @Inject(Database) private readonly db: Database,
   ) {}
@@ -76,5 +80,35 @@ export class AdminService {
     await this.orgs.get(orgId);
 
     return this.campaigns.get(orgId, id);
+  }
+
+  /** Sends a draft now, or at `sendAt` (ISO 8601), exactly as POST /v1/campaigns/:id/send. */
+  async sendCampaign(orgId: string, id: string, sendAt?: string): Promise<CampaignWithStats> {
+    if (sendAt !== undefined && Number.isNaN(Date.parse(sendAt))) {
+      throw new InvalidInputException([
+        { field: 'sendAt', reason: 'must be an ISO 8601 date-time' },
+      ]);
+    }
+
+    return this.changed(orgId, await this.sending.send(orgId, id, sendAt));
+  }
+
+  async cancelCampaign(orgId: string, id: string): Promise<CampaignWithStats> {
+    return this.changed(orgId, await this.sending.cancel(orgId, id));
+  }
+
+  async resumeCampaign(orgId: string, id: string): Promise<CampaignWithStats> {
+    return this.changed(orgId, await this.sending.resume(orgId, id));
+  }
+
+  async retryFailed(orgId: string, id: string): Promise<CampaignWithStats> {
+    return this.changed(orgId, await this.sending.retryFailed(orgId, id));
+  }
+
+  /** Writes made here skip the HTTP layer that would otherwise retire cached reads. */
+  private async changed<T>(orgId: string, result: T): Promise<T> {
+    await this.cache.invalidate(orgId, ['campaigns']);
+
+    return result;
   }
 }
