@@ -9,7 +9,11 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureHttpApp(app);
-  await app.listen(app.get(AppConfig).port);
+  const config = app.get(AppConfig);
+
+  // A worker-only process consumes the queue and opens no port.
+  if (config.servesHttp) await app.listen(config.port);
+  else await app.init();
 }
 
 void bootstrap();
