@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Insertable, Selectable } from 'kysely';
+import { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
 import { PageRequest } from '../common/http/pagination';
 import { nowIso } from '../common/ids';
 import { Database } from '../database/database';
@@ -74,14 +74,9 @@ export class DeliveryRepository {
   async claim(scope: DeliveryScope, leaseMs: number): Promise<Claim> {
     const token = randomUUID();
     const now = nowIso();
-    const update = this.db.updateTable('deliveries as d');
-    await (
-      'messageId' in scope
-        ? update.where('d.message_id', '=', scope.messageId)
-        : update
-            .where('d.campaign_id', '=', scope.campaignId)
-            .where('d.batch_no', '=', scope.batchNo)
-    )
+    await this.db
+      .updateTable('deliveries as d')
+      .where(inScope(scope))
       .set({ claim_token: token, claimed_until: new Date(Date.now() + leaseMs).toISOString() })
       .where('d.status', '=', 'pending')
       .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
@@ -90,14 +85,9 @@ export class DeliveryRepository {
     const recipients = await this.pendingRecipients(scope, token);
     if (recipients.length > 0) return { token, recipients, heldUntil: null };
 
-    const select = this.db.selectFrom('deliveries as d');
-    const held = await (
-      'messageId' in scope
-        ? select.where('d.message_id', '=', scope.messageId)
-        : select
-            .where('d.campaign_id', '=', scope.campaignId)
-            .where('d.batch_no', '=', scope.batchNo)
-    )
+    const held = await this.db
+      .selectFrom('deliveries as d')
+      .where(inScope(scope))
       .select((eb) => eb.fn.max('d.claimed_until').as('until'))
       .where('d.status', '=', 'pending')
       .executeTakeFirst();
@@ -107,14 +97,9 @@ export class DeliveryRepository {
 
   /** Lets go of what a claim still holds, so a later run can take it at once. */
   async release(scope: DeliveryScope, token: string): Promise<void> {
-    const update = this.db.updateTable('deliveries as d');
-    await (
-      'messageId' in scope
-        ? update.where('d.message_id', '=', scope.messageId)
-        : update
-            .where('d.campaign_id', '=', scope.campaignId)
-            .where('d.batch_no', '=', scope.batchNo)
-    )
+    await this.db
+      .updateTable('deliveries as d')
+      .where(inScope(scope))
       .set({ claim_token: null, claimed_until: null })
       .where('d.claim_token', '=', token)
       .where('d.status', '=', 'pending')
@@ -202,9 +187,11 @@ export class DeliveryRepository {
 
   /** Puts failed deliveries back to pending with fresh attempts; returns how many. */
   async requeueFailed(campaignId: string): Promise<number> {
+    // A row settled inside a claim keeps that lease (release frees pending rows only).
+    const unclaimed = { claim_token: null, claimed_until: null };
     const result = await this.db
       .updateTable('deliveries')
-      .set({ status: 'pending', attempts: 0, updated_at: nowIso() })
+      .set({ status: 'pending', attempts: 0, ...unclaimed, updated_at: nowIso() })
       .where('campaign_id', '=', campaignId)
       .where('status', '=', 'failed')
       .executeTakeFirst();
@@ -262,14 +249,9 @@ export class DeliveryRepository {
     scope: DeliveryScope,
     token: string,
   ): Promise<PendingRecipient[]> {
-    const select = this.db.selectFrom('deliveries as d');
-    const rows = await (
-      'messageId' in scope
-        ? select.where('d.message_id', '=', scope.messageId)
-        : select
-            .where('d.campaign_id', '=', scope.campaignId)
-            .where('d.batch_no', '=', scope.batchNo)
-    )
+    const rows = await this.db
+      .selectFrom('deliveries as d')
+      .where(inScope(scope))
       .leftJoin('contacts as c', 'c.id', 'd.contact_id')
       .select([
         'd.id',
@@ -301,6 +283,14 @@ export class DeliveryRepository {
       attempts: row.attempts,
     }));
   }
+}
+
+/** The rows one job sends: a campaign batch, or a one-off message's delivery. */
+function inScope(scope: DeliveryScope) {
+  return (eb: ExpressionBuilder<{ d: DeliveryTable }, 'd'>): Expression<SqlBool> =>
+    'messageId' in scope
+      ? eb('d.message_id', '=', scope.messageId)
+      : eb.and([eb('d.campaign_id', '=', scope.campaignId), eb('d.batch_no', '=', scope.batchNo)]);
 }
 
 function skipReason(row: {

@@ -1,6 +1,5 @@
 import { Type } from 'class-transformer';
 import {
-  IsEmail,
   IsISO8601,
   IsNotEmpty,
   IsOptional,
@@ -9,21 +8,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { SenderDto } from '../../campaigns/dto/create-campaign.dto';
-
-export class RecipientDto {
-  @IsEmail({}, { message: 'must be a valid email address' })
-  @MaxLength(254)
-  email: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  name?: string | null;
-}
+import { EmailAddressDto, EmailContentDto } from '../../delivery/dto/email-content.dto';
 
 /** One email to one contact (`contactId`) or one address (`to`): exactly one of the two. */
-export class CreateMessageDto {
+export class CreateMessageDto extends EmailContentDto {
   @ValidateIf((o: CreateMessageDto) => o.to === undefined)
   @IsString({ message: 'is required when `to` is absent' })
   @IsNotEmpty()
@@ -32,31 +20,8 @@ export class CreateMessageDto {
 
   @ValidateIf((o: CreateMessageDto) => o.contactId === undefined || o.to !== undefined)
   @ValidateNested()
-  @Type(() => RecipientDto)
-  to?: RecipientDto;
-
-  @ValidateNested()
-  @Type(() => SenderDto)
-  from: SenderDto;
-
-  @IsOptional()
-  @IsEmail({}, { message: 'must be a valid email address' })
-  replyTo?: string | null;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(998)
-  subject: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1_000_000)
-  html: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1_000_000)
-  text?: string | null;
+  @Type(() => EmailAddressDto)
+  to?: EmailAddressDto;
 
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time' })
