@@ -18,7 +18,8 @@ import { MessageDispatcher } from '../messages/message-dispatcher';
  * The worker side of the email queue, started once the application is up; its concurrency comes
  * from the configuration. On shutdown Nest closes the worker, which lets the batches in flight finish first.
  */
-@Processor(EMAIL_QUEUE, { autorun: false })
+// BullMQ obeys a manual rate limit (a 429) only in a worker with a limiter; this one never bites.
+@Processor(EMAIL_QUEUE, { autorun: false, limiter: { max: 1_000_000, duration: 1_000 } })
 export class EmailProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly campaigns: CampaignDispatcher,
