@@ -8,7 +8,8 @@ import { AddressInfo } from 'node:net';
  * SendGrid's published rules, answers 202 with an X-Message-Id or 400 with `{ errors }`, and
  * records every accepted message as its recipient would get it (substitutions applied).
  * Tests script failures ahead: `failNext` answers without sending, `slowNext` sends but
- * answers late (the caller times out not knowing the mail went).
+ * answers late (the caller times out not knowing the mail went); `failEveryRequest` answers
+ * every request alike until `stopFailing`.
  */
 export interface SendGridAddress {
   email: string;
@@ -38,6 +39,8 @@ export interface ReceivedRequest {
   authorization: string | undefined;
   body: unknown;
   status: number;
+  /** When the request arrived (epoch ms). */
+  at: number;
 }
 
 export interface ScriptedAnswer {
@@ -76,6 +79,7 @@ export class SendGridStandIn {
   readonly received: ReceivedMail[] = [];
   readonly requests: ReceivedRequest[] = [];
   private readonly script: Script[] = [];
+  private standing: ScriptedAnswer | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
@@ -105,6 +109,22 @@ export class SendGridStandIn {
     this.script.push({ delayMs });
   }
 
+  /** Every request from now on gets this answer and sends nothing, until `stopFailing()`. */
+  failEveryRequest(answer: ScriptedAnswer): void {
+    this.standing = answer;
+  }
+
+  stopFailing(): void {
+    this.standing = null;
+  }
+
+  /** What SendGrid answers to a revoked or invalid API key. */
+  static unauthorized(): ScriptedAnswer {
+    const message = 'The provided authorization grant is invalid, expired, or revoked';
+
+    return { status: 401, body: errors(message, null) };
+  }
+
   /** A 429 carrying SendGrid's rate limit headers, the reset in epoch seconds. */
   static rateLimited(resetEpochSeconds: number): ScriptedAnswer {
     return {
@@ -131,28 +151,30 @@ export class SendGridStandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
     const raw = await readBody(req);
     if (req.method !== 'POST' || req.url !== '/v3/mail/send') {
-      return this.answer(res, req, null, { status: 404, body: errors('not found', null) });
+      return this.answer(res, req, null, at, { status: 404, body: errors('not found', null) });
     }
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
       const body = errors('The provided authorization grant is invalid or revoked', null);
-      return this.answer(res, req, null, { status: 401, body });
+      return this.answer(res, req, null, at, { status: 401, body });
     }
+    if (this.standing) return this.answer(res, req, raw, at, this.standing);
 
     const next = this.script.shift();
-    if (next && 'answer' in next) return this.answer(res, req, raw, next.answer);
+    if (next && 'answer' in next) return this.answer(res, req, raw, at, next.answer);
 
     const outcome = this.accept(raw);
     if (next && 'delayMs' in next) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.answer(res, req, raw, outcome);
+        this.answer(res, req, raw, at, outcome);
       }, next.delayMs);
       this.timers.add(timer);
       return;
     }
-    this.answer(res, req, raw, outcome);
+    this.answer(res, req, raw, at, outcome);
   }
 
   /** Validates one request and, when it passes, records what each recipient receives. */
@@ -180,6 +202,7 @@ export class SendGridStandIn {
     res: ServerResponse,
     req: IncomingMessage,
     raw: Buffer | null,
+    at: number,
     answer: ScriptedAnswer,
   ): void {
     let body: unknown = null;
@@ -188,7 +211,8 @@ export class SendGridStandIn {
     } catch {
       body = raw?.toString('utf8') ?? null;
     }
-    this.requests.push({ authorization: req.headers.authorization, body, status: answer.status });
+    const { authorization } = req.headers;
+    this.requests.push({ authorization, body, status: answer.status, at });
     if (res.destroyed) return;
 
     const isText = typeof answer.body === 'string';
