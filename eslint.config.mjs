@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'test/**', 'bench/**', 'src/cli.ts', 'src/repl.ts'],
+    files: ['src/config/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
   },
 );

@@ -6,7 +6,7 @@ import { CacheModule } from './cache/cache.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { AppConfigModule } from './config/config.module';
+import { AppConfigModule, EnvOverrides } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EmailModule } from './email/email.module';
 import { HealthModule } from './health/health.module';
@@ -21,11 +21,11 @@ import { WorkerModule } from './worker/worker.module';
 @Module({})
 export class AppModule {
   /** Composes the application; the environment is read when this is called, not on import. */
-  static register(): DynamicModule {
+  static register(overrides: EnvOverrides = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(),
+        AppConfigModule.forRoot(overrides),
         LoggingModule,
         DatabaseModule,
         RedisModule,
@@ -40,7 +40,10 @@ export class AppModule {
         UnsubscribeModule,
         EmailModule,
         // Only `api` processes leave the queue to others.
-        ConditionalModule.registerWhen(WorkerModule, (env) => env.APP_ROLE !== 'api'),
+        ConditionalModule.registerWhen(
+          WorkerModule,
+          (env) => (overrides.APP_ROLE ?? env.APP_ROLE) !== 'api',
+        ),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -4,6 +4,11 @@ import { describeFailure, Invocation, parseInvocation } from './admin/admin-comm
 import { AdminService } from './admin/admin.service';
 import { AppModule } from './app.module';
 
+/**
+ * An admin command may enqueue work but must never start consuming the queue itself, and stdout
+ * carries the JSON result, so the service's own log lines go to stderr.
+ */
+const CLI_ENV = { APP_ROLE: 'api', LOG_DESTINATION: 'stderr' };
 const USAGE_ERROR = 2;
 const FAILURE = 1;
 
@@ -19,13 +24,9 @@ async function main(argv: string[]): Promise<number> {
     return fail(error, USAGE_ERROR);
   }
 
-  // stdout carries the JSON result, so the service's own log lines go to stderr.
-  process.env.LOG_DESTINATION ??= 'stderr';
-  // An admin command may enqueue work but must never start consuming the queue itself.
-  process.env.APP_ROLE = 'api';
   try {
     // Nest's default logger writes to stdout; boot failures are reported as one line instead.
-    const app = await NestFactory.createApplicationContext(AppModule.register(), {
+    const app = await NestFactory.createApplicationContext(AppModule.register(CLI_ENV), {
       logger: false,
       abortOnError: false,
     });

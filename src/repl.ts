@@ -6,5 +6,4 @@ import { AppModule } from './app.module';
  * work: `await get(AdminService).createOrg('Acme')`, `await get(AdminService).listOrgs()`.
  */
 // An admin session may enqueue work but must never start consuming the queue itself.
-process.env.APP_ROLE = 'api';
-void repl(AppModule.register());
+void repl(AppModule.register({ APP_ROLE: 'api' }));
