@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
@@ -15,13 +15,15 @@ export interface TestApp {
 
 /**
  * Boots the whole application as main.ts does, on a fresh in-memory database, and serves it
- * over real HTTP. `customize` swaps providers through Nest's DI before the app is compiled.
+ * over real HTTP. `customize` swaps providers through Nest's DI before the app is compiled;
+ * `extraModules` adds test-only modules (routes that exist only to exercise a layer).
  */
 export async function startTestApp(
   customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+  extraModules: Type[] = [],
 ): Promise<TestApp> {
   const moduleRef = await customize(
-    Test.createTestingModule({ imports: [AppModule.register()] }),
+    Test.createTestingModule({ imports: [AppModule.register(), ...extraModules] }),
   ).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureHttpApp(app);
@@ -30,13 +32,12 @@ export async function startTestApp(
 
   const http = request(await app.getUrl());
   const adminToken = app.get(AppConfig).adminToken;
-  let orgs = 0;
 
   return {
     app,
     http,
     adminToken,
-    async createOrg(name = `Org ${++orgs}`) {
+    async createOrg(name = `Org ${Math.random().toString(36).slice(2, 8)}`) {
       const res = await http
         .post('/v1/orgs')
         .set('Authorization', `Bearer ${adminToken}`)
