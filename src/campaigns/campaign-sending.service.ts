@@ -43,8 +43,12 @@ export class CampaignSendingService {
 
     const delay = scheduled ? at.getTime() - Date.now() : 0;
     await this.kick(orgId, id, row.generation + 1, delay);
-    const event = scheduled ? 'campaign.scheduled' : 'campaign.started';
-    this.logger.info({ event, orgId, campaignId: id, sendAt: scheduled ? at : undefined }, event);
+    if (scheduled) {
+      const fields = { event: 'campaign.scheduled', orgId, campaignId: id, sendAt: at };
+      this.logger.info(fields, 'campaign scheduled');
+    } else {
+      this.logger.info({ event: 'campaign.started', orgId, campaignId: id }, 'campaign started');
+    }
 
     return this.campaignService.get(orgId, id);
   }
