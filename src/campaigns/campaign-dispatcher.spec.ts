@@ -300,4 +300,23 @@ describe('CampaignDispatcher', () => {
     expect(decision.next).toBe('retry');
     expect(decision.next === 'retry' && decision.delayMs).toBeGreaterThan(25_000);
   });
+
+  it('cancels what it records after the campaign was cancelled mid-snapshot', async () => {
+    const original = campaigns.findRow.bind(campaigns);
+    let reads = 0;
+    jest.spyOn(campaigns, 'findRow').mockImplementation(async (o, id) => {
+      const row = await original(o, id);
+      // The first read starts the kick; the campaign is cancelled once the first page is in.
+      if (row && ++reads > 1)
+        await db.updateTable('campaigns').set({ status: 'cancelled' }).execute();
+
+      return row && reads > 1 ? { ...row, status: 'cancelled' } : row;
+    });
+
+    await dispatcher.kick({ orgId, campaignId });
+
+    const rows = await db.selectFrom('deliveries').select('status').execute();
+    expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await original(orgId, campaignId))?.fanout_completed_at).toBeNull();
+  });
 });

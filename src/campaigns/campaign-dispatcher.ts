@@ -124,11 +124,21 @@ export class CampaignDispatcher {
       await this.deliveries.insertMany(members.map((m) => deliveryRow(campaign, m, batchNo)));
       await this.enqueueBatch(campaign, batchNo);
       afterId = members[members.length - 1].id;
+      if (await this.wasCancelled(campaign)) return;
     }
     await this.campaigns.updateIf(campaign.org_id, campaign.id, ['sending', 'paused'], {
       fanout_completed_at: nowIso(),
     });
-    campaign.fanout_completed_at = nowIso();
+  }
+
+  /** A cancel during the snapshot: what was recorded after it is cancelled too. */
+  private async wasCancelled(campaign: CampaignRow): Promise<boolean> {
+    const fresh = await this.campaigns.findRow(campaign.org_id, campaign.id);
+    if (fresh?.status !== 'cancelled') return false;
+
+    await this.deliveries.cancelPending(campaign.id);
+
+    return true;
   }
 
   private async enqueuePendingBatches(campaign: CampaignRow): Promise<void> {
