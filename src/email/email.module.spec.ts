@@ -12,7 +12,7 @@ import { SendGridEmailProvider } from './sendgrid-email.provider';
 
 @Module({})
 class ConfigFromEnv {
-  /** AppConfig built the way boot builds it, from the given variables instead of process.env. */
+  /** AppConfig built the way boot builds it, from the given variables instead of the real environment. */
   static of(env: Record<string, string>): DynamicModule {
     const values = validateEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
     const config = AppConfig.fromConfigService(new ConfigService(values));

@@ -1,3 +1,4 @@
+import { EmailProviderError } from '../../src/email/email-provider.error';
 import { randomUUID } from 'node:crypto';
 import { EmailBatch, OutgoingMessage } from '../../src/email/email-batch';
 
@@ -85,4 +86,16 @@ function escapeHtml(value: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/** The EmailProviderError a send rejects with; fails the test if it resolves or throws another. */
+export function failureOf(promise: Promise<unknown>): Promise<EmailProviderError> {
+  return promise.then(
+    () => Promise.reject(new Error('expected the send to fail')),
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(EmailProviderError);
+
+      return error as EmailProviderError;
+    },
+  );
 }

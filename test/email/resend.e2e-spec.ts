@@ -1,12 +1,18 @@
 import { materializeBody } from '../../src/email/email-batch';
-import { EmailProviderError } from '../../src/email/email-provider.error';
 import {
   idempotencyKey,
   ResendEmailProvider,
   ResendSettings,
 } from '../../src/email/resend-email.provider';
 import { ResendStandIn } from '../support/resend-stand-in';
-import { CAMPAIGN_ID, ORG_ID, ownBodyBatch, recipient, sharedBodyBatch } from './batches';
+import {
+  CAMPAIGN_ID,
+  ORG_ID,
+  ownBodyBatch,
+  recipient,
+  sharedBodyBatch,
+  failureOf,
+} from './batches';
 
 describe('ResendEmailProvider through the resend SDK against a Resend stand-in', () => {
   let standIn: ResendStandIn;
@@ -24,16 +30,6 @@ describe('ResendEmailProvider through the resend SDK against a Resend stand-in',
       timeoutMs: 2_000,
       ...settings,
     });
-  }
-
-  function failureOf(promise: Promise<unknown>): Promise<EmailProviderError> {
-    return promise.then(
-      () => Promise.reject(new Error('expected the send to fail')),
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(EmailProviderError);
-        return error as EmailProviderError;
-      },
-    );
   }
 
   it('sends a batch in one call keyed by the batch id, with Resend’s id for each message', async () => {

@@ -1,10 +1,16 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { materializeBody } from '../../src/email/email-batch';
-import { EmailProviderError } from '../../src/email/email-provider.error';
 import { SendGridEmailProvider, SendGridSettings } from '../../src/email/sendgrid-email.provider';
 import { SendGridStandIn } from '../support/sendgrid-stand-in';
-import { CAMPAIGN_ID, ORG_ID, ownBodyBatch, recipient, sharedBodyBatch } from './batches';
+import {
+  CAMPAIGN_ID,
+  ORG_ID,
+  ownBodyBatch,
+  recipient,
+  sharedBodyBatch,
+  failureOf,
+} from './batches';
 
 describe('SendGridEmailProvider through @sendgrid/mail against a SendGrid stand-in', () => {
   let standIn: SendGridStandIn;
@@ -22,16 +28,6 @@ describe('SendGridEmailProvider through @sendgrid/mail against a SendGrid stand-
       timeoutMs: 2_000,
       ...settings,
     });
-  }
-
-  function failureOf(promise: Promise<unknown>): Promise<EmailProviderError> {
-    return promise.then(
-      () => Promise.reject(new Error('expected the send to fail')),
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(EmailProviderError);
-        return error as EmailProviderError;
-      },
-    );
   }
 
   it('sends a shared-body batch as one 202 request with one personalization per message', async () => {
