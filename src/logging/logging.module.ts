@@ -24,6 +24,9 @@ export const REDACTED_PATHS = [
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Unsubscribe links carry a bearer-like token in the path: it stays out of access logs. */
+const TOKEN_IN_PATH = /(\/v1\/unsubscribe\/)[^/?#]+/;
+
 /** The caller's X-Request-Id when it is sane, else a new one; echoed in the response. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
@@ -31,6 +34,11 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   res.setHeader('X-Request-Id', id);
 
   return id;
+}
+
+/** The request URL as logged: tokens in unsubscribe paths replaced. */
+export function loggableUrl(url: string): string {
+  return url.replace(TOKEN_IN_PATH, '$1[redacted]');
 }
 
 @Module({
@@ -53,7 +61,7 @@ function pinoOptions(config: AppConfig): Options {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: loggableUrl(req.url),
       }),
     },
   };
