@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { BARE_ADDRESS, readBody, ScriptedAnswer, ScriptedStandIn } from './scripted-stand-in';
 
 /**
  * A local HTTP server standing in for Resend's POST /emails/batch. It checks each email the way
@@ -32,53 +31,21 @@ export interface ResendRequest {
   replayed: boolean;
 }
 
-export interface ScriptedAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-type Script = { answer: ScriptedAnswer } | { delayMs: number };
+export type { ScriptedAnswer };
 type Stored = { hash: string; answer: ScriptedAnswer };
 
 export const RESEND_LIMITS = { emails: 100, recipients: 50, keyLength: 256, tagLength: 256 };
 
-const BARE_ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 const NAMED_ADDRESS = /^(?:"(?:[^"\\]|\\.)*"|[^<>"]*)\s*<([^<>]+)>$/;
 const TAG_TEXT = /^[A-Za-z0-9_-]+$/;
 
-export class ResendStandIn {
+export class ResendStandIn extends ScriptedStandIn {
   readonly received: ReceivedResendEmail[] = [];
   readonly requests: ResendRequest[] = [];
-  private readonly script: Script[] = [];
   private readonly keys = new Map<string, Stored>();
-  private readonly timers = new Set<NodeJS.Timeout>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    readonly apiKey: string,
-  ) {}
-
-  static async start(apiKey = 're_stand_in_key'): Promise<ResendStandIn> {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const standIn = new ResendStandIn(server, `http://127.0.0.1:${port}`, apiKey);
-    server.on('request', (req, res) => void standIn.handle(req, res));
-
-    return standIn;
-  }
-
-  /** The next requests get these answers, one each, and send nothing. */
-  failNext(...answers: ScriptedAnswer[]): void {
-    this.script.push(...answers.map((answer) => ({ answer })));
-  }
-
-  /** The next request is accepted (and sent) but answered only after `delayMs`. */
-  slowNext(delayMs: number): void {
-    this.script.push({ delayMs });
+  static start(apiKey = 're_stand_in_key'): Promise<ResendStandIn> {
+    return new ResendStandIn(apiKey).listen();
   }
 
   /** A 429 with the headers Resend sends: seconds until the window resets. */
@@ -99,14 +66,7 @@ export class ResendStandIn {
     return this.received.filter((m) => m.to.some((to) => addressOf(to) === email));
   }
 
-  async close(): Promise<void> {
-    this.timers.forEach((t) => clearTimeout(t));
-    this.server.closeAllConnections();
-    this.server.close();
-    await once(this.server, 'close');
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = (await readBody(req)).toString('utf8');
     const key = header(req, 'idempotency-key');
     const record = {
@@ -122,8 +82,8 @@ export class ResendStandIn {
     const denied = this.checkKey(req);
     if (denied) return answer(denied);
 
-    const next = this.script.shift();
-    if (next && 'answer' in next) return answer(next.answer);
+    const scripted = this.takeScripted();
+    if (scripted) return answer(scripted);
 
     const stored = key === null ? undefined : this.keys.get(key);
     const hash = createHash('sha256').update(raw).digest('hex');
@@ -132,15 +92,7 @@ export class ResendStandIn {
 
     const outcome = this.accept(raw, key, record.validation);
     if (key !== null && outcome.status !== 400) this.keys.set(key, { hash, answer: outcome });
-    if (next && 'delayMs' in next) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        answer(outcome);
-      }, next.delayMs);
-      this.timers.add(timer);
-      return;
-    }
-    answer(outcome);
+    this.answerInTurn(() => answer(outcome));
   }
 
   private checkKey(req: IncomingMessage): ScriptedAnswer | null {
@@ -308,11 +260,4 @@ function parse(raw: string): unknown {
   } catch {
     return raw;
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-
-  return Buffer.concat(chunks);
 }

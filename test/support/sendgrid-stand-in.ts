@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { BARE_ADDRESS, readBody, ScriptedAnswer, ScriptedStandIn } from './scripted-stand-in';
 
 /**
  * A local HTTP server standing in for SendGrid's POST /v3/mail/send. It checks requests against
@@ -43,13 +42,7 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export interface ScriptedAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-type Script = { answer: ScriptedAnswer } | { delayMs: number };
+export type { ScriptedAnswer };
 
 export const SENDGRID_LIMITS = {
   personalizations: 1000,
@@ -59,7 +52,6 @@ export const SENDGRID_LIMITS = {
   requestBytes: 20 * 1024 * 1024,
 };
 
-const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 const RESERVED_HEADERS = new Set([
   'x-sg-id',
   'x-sg-eid',
@@ -75,38 +67,13 @@ const RESERVED_HEADERS = new Set([
   'bcc',
 ]);
 
-export class SendGridStandIn {
+export class SendGridStandIn extends ScriptedStandIn {
   readonly received: ReceivedMail[] = [];
   readonly requests: ReceivedRequest[] = [];
-  private readonly script: Script[] = [];
   private standing: ScriptedAnswer | null = null;
-  private readonly timers = new Set<NodeJS.Timeout>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    readonly apiKey: string,
-  ) {}
-
-  static async start(apiKey = 'SG.stand-in-key'): Promise<SendGridStandIn> {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const standIn = new SendGridStandIn(server, `http://127.0.0.1:${port}`, apiKey);
-    server.on('request', (req, res) => void standIn.handle(req, res));
-
-    return standIn;
-  }
-
-  /** The next requests get these answers, one each, and send nothing. */
-  failNext(...answers: ScriptedAnswer[]): void {
-    this.script.push(...answers.map((answer) => ({ answer })));
-  }
-
-  /** The next request is accepted (and delivered) but answered only after `delayMs`. */
-  slowNext(delayMs: number): void {
-    this.script.push({ delayMs });
+  static start(apiKey = 'SG.stand-in-key'): Promise<SendGridStandIn> {
+    return new SendGridStandIn(apiKey).listen();
   }
 
   /** Every request from now on gets this answer and sends nothing, until `stopFailing()`. */
@@ -143,14 +110,7 @@ export class SendGridStandIn {
     return this.received.filter((m) => m.to.email === email);
   }
 
-  async close(): Promise<void> {
-    this.timers.forEach((t) => clearTimeout(t));
-    this.server.closeAllConnections();
-    this.server.close();
-    await once(this.server, 'close');
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const raw = await readBody(req);
     if (req.method !== 'POST' || req.url !== '/v3/mail/send') {
@@ -162,19 +122,11 @@ export class SendGridStandIn {
     }
     if (this.standing) return this.answer(res, req, raw, at, this.standing);
 
-    const next = this.script.shift();
-    if (next && 'answer' in next) return this.answer(res, req, raw, at, next.answer);
+    const scripted = this.takeScripted();
+    if (scripted) return this.answer(res, req, raw, at, scripted);
 
     const outcome = this.accept(raw);
-    if (next && 'delayMs' in next) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.answer(res, req, raw, at, outcome);
-      }, next.delayMs);
-      this.timers.add(timer);
-      return;
-    }
-    this.answer(res, req, raw, at, outcome);
+    this.answerInTurn(() => this.answer(res, req, raw, at, outcome));
   }
 
   /** Validates one request and, when it passes, records what each recipient receives. */
@@ -426,7 +378,7 @@ export function substitute(text: string, subs: Record<string, string>): string {
 }
 
 function isAddress(value: unknown): boolean {
-  return typeof value === 'string' && ADDRESS.test(value);
+  return typeof value === 'string' && BARE_ADDRESS.test(value);
 }
 
 function byteSize(value: Record<string, unknown>): number {
@@ -442,11 +394,4 @@ function problem(message: string, field: string | null): SendGridFieldError {
 
 function errors(message: string, field: string | null): { errors: SendGridFieldError[] } {
   return { errors: [problem(message, field)] };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-
-  return Buffer.concat(chunks);
 }
